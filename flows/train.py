@@ -1,0 +1,35 @@
+"""Prefect flow: fine-tune and register a candidate, then evaluate it on the test split."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from clinicode import stages
+from clinicode.config import Params
+from flows._common import publish, workspace_of
+
+
+@task(name="train-models", cache_policy=NO_CACHE)
+def train_task(params: Params, root: str | None) -> dict:
+    """Fine-tune the transformer and fit the baseline, both tracked in MLflow."""
+    return stages.run_train(params, workspace_of(root))
+
+
+@task(name="evaluate-candidate", cache_policy=NO_CACHE)
+def evaluate_task(params: Params, root: str | None, version: str) -> dict:
+    """Evaluate the registered version on the held-out split and write the reports."""
+    return stages.run_evaluate(params, workspace_of(root), version)
+
+
+@flow(name="train", validate_parameters=False)
+def train_flow(params: Params, root: str | None = None) -> dict:
+    """Train, register as ``candidate`` and evaluate; returns run ids, version and metrics."""
+    trained = train_task(params, root)
+    evaluation = evaluate_task(params, root, str(trained["version"]))
+    publish("training-summary", "Training", {
+        "run_id": trained["run_id"], "version": trained["version"],
+        **{f"test_{k}": round(v, 4) for k, v in evaluation["metrics"].items()
+           if isinstance(v, float)},
+    })
+    return {**trained, "evaluation": evaluation}
