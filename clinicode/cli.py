@@ -80,10 +80,16 @@ def assemble() -> None:
     from flows.assemble import assemble_flow
 
     params, ws = _ctx.load()
-    manifest = _run(assemble_flow, params, str(ws.root),
-                    allow_demo_key=params.assemble.source == "synthetic")
-    _print_json({"dataset": str(ws.dataset_dir), "digest": manifest["digest"],
-                 "splits": {k: v["rows"] for k, v in manifest["splits"].items()}})
+    manifest = _run(
+        assemble_flow, params, str(ws.root), allow_demo_key=params.assemble.source == "synthetic"
+    )
+    _print_json(
+        {
+            "dataset": str(ws.dataset_dir),
+            "digest": manifest["digest"],
+            "splits": {k: v["rows"] for k, v in manifest["splits"].items()},
+        }
+    )
 
 
 @app.command()
@@ -93,8 +99,13 @@ def train() -> None:
 
     params, ws = _ctx.load()
     result = _run(train_flow, params, str(ws.root))
-    _print_json({"run_id": result["run_id"], "version": result["version"],
-                 "test_metrics": result["evaluation"]["metrics"]})
+    _print_json(
+        {
+            "run_id": result["run_id"],
+            "version": result["version"],
+            "test_metrics": result["evaluation"]["metrics"],
+        }
+    )
 
 
 @app.command()
@@ -144,8 +155,9 @@ def monitor(
     from flows.monitor import monitor_flow
 
     params, ws = _ctx.load()
-    result = _run(monitor_flow, params, str(ws.root), quarter, drift,
-                  params.assemble.source == "synthetic")
+    result = _run(
+        monitor_flow, params, str(ws.root), quarter, drift, params.assemble.source == "synthetic"
+    )
     _print_json({k: result.get(k) for k in ("quarter", "verdict", "reasons", "version", "html")})
     if result["verdict"] == "fail":
         raise typer.Exit(code=1)
@@ -233,18 +245,24 @@ def _print_demo_summary(summary: dict, ws: Workspace, seconds: float) -> None:
     console.rule("clinicode demo finished")
     console.print(f"took {seconds:.0f} s")
     console.print(f"dataset          {ws.dataset_dir} (digest {summary['dataset_digest'][:12]})")
-    console.print(f"model            version {summary['version']}, run {summary['run_id']}, "
-                  f"test micro-F1 {metrics.get('micro_f1', 0):.3f}, MAP {metrics.get('map', 0):.3f}")
+    console.print(
+        f"model            version {summary['version']}, run {summary['run_id']}, "
+        f"test micro-F1 {metrics.get('micro_f1', 0):.3f}, MAP {metrics.get('map', 0):.3f}"
+    )
     console.print(f"gate             {summary['gate']} -> {summary['gate_report']}")
     console.print(f"champion         {'promoted' if summary['promoted'] else 'NOT promoted'}")
     served = summary["served"]
-    console.print(f"served           {served['url']} answered with "
-                  f"{len(served['suggested_codes'])} suggestions from v{served['model_version']}")
+    console.print(
+        f"served           {served['url']} answered with "
+        f"{len(served['suggested_codes'])} suggestions from v{served['model_version']}"
+    )
     for quarter, verdict in summary["quarters"].items():
         console.print(f"quarter {quarter}  {verdict} -> {summary['quarter_reports'][quarter]}")
     audit = summary["audit"]
-    console.print(f"audit log        {'verified' if audit['ok'] else 'BROKEN'}, "
-                  f"{audit['n_records']} records ({ws.audit_url})")
+    console.print(
+        f"audit log        {'verified' if audit['ok'] else 'BROKEN'}, "
+        f"{audit['n_records']} records ({ws.audit_url})"
+    )
     console.print(f"reports          {ws.reports_dir}")
     console.print(f"MLflow UI        mlflow ui --backend-store-uri {ws.mlflow_uri}")
 

@@ -84,6 +84,15 @@ class TrainParams(_Section):
     seed: int = 13
     threads: int = Field(2, ge=1)
     top_k: int = Field(20, ge=1, description="ranked codes returned per note")
+    frozen_layers: int = Field(
+        0, ge=0, description="lowest encoder layers (and the embeddings) kept frozen"
+    )
+    max_train_windows: int = Field(
+        8, ge=1, description="token windows per note used in training (inference uses all)"
+    )
+    max_note_chars: int = Field(
+        200_000, ge=100, description="longer notes are truncated, with a warning"
+    )
     registered_model: str = DEFAULT_REGISTERED_MODEL
     baseline: BaselineParams = BaselineParams()
 
@@ -105,6 +114,15 @@ class MonitorParams(_Section):
     code_drift_max: float = Field(0.2, ge=0, le=1, description="Jensen-Shannon distance cap")
     min_micro_f1: float = 0.3
     max_f1_drop: float = Field(0.15, ge=0, description="vs the reference quarter")
+    prediction_drift_max: float = Field(
+        0.2, ge=0, le=1, description="Jensen-Shannon distance cap on suggested codes (warns)"
+    )
+    code_drift_alpha: float = Field(
+        0.05, gt=0, le=1, description="code drift counts only if the permutation p is below"
+    )
+    code_drift_permutations: int = Field(
+        200, ge=0, description="shuffles of the code-drift permutation test (0 disables it)"
+    )
 
 
 class RevalidateParams(_Section):
@@ -131,6 +149,7 @@ class ServeParams(_Section):
     port: int = Field(8765, ge=1, le=65535)
     max_note_chars: int = Field(100_000, ge=100)
     max_batch: int = Field(64, ge=1)
+    alias_poll_s: float = Field(5.0, ge=0, description="how often the alias is re-read")
 
 
 class DemoParams(_Section):
@@ -175,7 +194,9 @@ def load_params(path: str | Path | None = None) -> Params:
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{file}: cannot read parameters ({exc.__class__.__name__}: {exc})") from exc
+        raise ConfigError(
+            f"{file}: cannot read parameters ({exc.__class__.__name__}: {exc})"
+        ) from exc
     try:
         return Params.model_validate(raw)
     except ValidationError as exc:

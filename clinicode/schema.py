@@ -21,7 +21,15 @@ GOLD_CODES = "codes"
 SPLIT = "split"
 
 DATASET_COLUMNS = (
-    NOTE_ID, PATIENT_ID, CASE_ID, NOTE_TYPE, SPECIALTY, NOTE_DATE, QUARTER, TEXT, GOLD_CODES,
+    NOTE_ID,
+    PATIENT_ID,
+    CASE_ID,
+    NOTE_TYPE,
+    SPECIALTY,
+    NOTE_DATE,
+    QUARTER,
+    TEXT,
+    GOLD_CODES,
 )
 
 CODE_SYSTEM = "icd10cm"
@@ -58,7 +66,13 @@ class NoteRecord:
     def to_row(self) -> dict:
         """The dataset row of this record (identifiers excluded)."""
         return {
-            NOTE_ID: self.note_id, PATIENT_ID: self.patient_id, CASE_ID: self.case_id,
-            NOTE_TYPE: self.note_type, SPECIALTY: self.specialty, NOTE_DATE: self.note_date or "",
-            QUARTER: self.quarter, TEXT: self.text, GOLD_CODES: list(self.codes),
+            NOTE_ID: self.note_id,
+            PATIENT_ID: self.patient_id,
+            CASE_ID: self.case_id,
+            NOTE_TYPE: self.note_type,
+            SPECIALTY: self.specialty,
+            NOTE_DATE: self.note_date or "",
+            QUARTER: self.quarter,
+            TEXT: self.text,
+            GOLD_CODES: list(self.codes),
         }

@@ -61,13 +61,22 @@ def run_assemble(params: Params, workspace: Workspace, allow_demo_key: bool = Fa
 
     deidentifier = Deidentifier(load_key(allow_demo_key=allow_demo_key))
     manifest = assemble_dataset(
-        _records(params), params.assemble, deidentifier,
-        out_dir=workspace.dataset_dir, report_dir=workspace.reports_dir / "data",
+        _records(params),
+        params.assemble,
+        deidentifier,
+        out_dir=workspace.dataset_dir,
+        report_dir=workspace.reports_dir / "data",
     )
     audit_log(workspace).append(
-        "dataset-assembly", "C", current_user(), "ml-engineer",
-        {"dataset_digest": manifest["digest"], "source": params.assemble.source,
-         "rows": sum(s["rows"] for s in manifest["splits"].values())},
+        "dataset-assembly",
+        "C",
+        current_user(),
+        "ml-engineer",
+        {
+            "dataset_digest": manifest["digest"],
+            "source": params.assemble.source,
+            "rows": sum(s["rows"] for s in manifest["splits"].values()),
+        },
     )
     return manifest
 
@@ -80,9 +89,16 @@ def run_train(params: Params, workspace: Workspace) -> dict:
     result = train_model(workspace.dataset_dir, params.train, workspace)
     result["baseline"] = baseline
     audit_log(workspace).append(
-        "model-training", "C", current_user(), "ml-engineer",
-        {"run_id": result["run_id"], "model": params.train.registered_model,
-         "version": str(result["version"]), "baseline_run_id": baseline["run_id"]},
+        "model-training",
+        "C",
+        current_user(),
+        "ml-engineer",
+        {
+            "run_id": result["run_id"],
+            "model": params.train.registered_model,
+            "version": str(result["version"]),
+            "baseline_run_id": baseline["run_id"],
+        },
     )
     return result
 
@@ -114,8 +130,12 @@ def run_evaluate(
     run_id = client.get_model_version(params.train.registered_model, version).run_id
     out_dir = out_dir or workspace.reports_dir / "evaluation"
     metrics = evaluate_model(
-        _version_uri(params, version), workspace.dataset_dir, params.evaluate, out_dir,
-        run_id=run_id, workspace=workspace,
+        _version_uri(params, version),
+        workspace.dataset_dir,
+        params.evaluate,
+        out_dir,
+        run_id=run_id,
+        workspace=workspace,
     )
     return {"version": version, "run_id": run_id, "metrics": metrics, "report": str(out_dir)}
 
@@ -136,20 +156,33 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
     out_dir = workspace.reports_dir / "validation"
     report = write_validation_report(verdict, context, out_dir)
     record_gate_verdict(
-        mlflow_client(workspace), params.train.registered_model, candidate["version"], verdict,
+        mlflow_client(workspace),
+        params.train.registered_model,
+        candidate["version"],
+        verdict,
         str(report),
     )
     audit_log(workspace).append(
-        "revalidation-gate", "E", current_user(), "operations",
-        {"model": params.train.registered_model, "version": candidate["version"],
-         "verdict": verdict["verdict"], "report": str(report)},
+        "revalidation-gate",
+        "E",
+        current_user(),
+        "operations",
+        {
+            "model": params.train.registered_model,
+            "version": candidate["version"],
+            "verdict": verdict["verdict"],
+            "report": str(report),
+        },
         outcome="success" if verdict["passed"] else "failure",
     )
     return {**verdict, "version": candidate["version"], "report": str(report)}
 
 
 def _report_context(
-    params: Params, workspace: Workspace, candidate: dict, champion_v: str | None,
+    params: Params,
+    workspace: Workspace,
+    candidate: dict,
+    champion_v: str | None,
     champion: dict | None,
 ) -> dict:
     import json
@@ -157,10 +190,14 @@ def _report_context(
     manifest_file = workspace.dataset_dir / "manifest.json"
     manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {}
     return {
-        "model_name": params.train.registered_model, "version": candidate["version"],
-        "run_id": candidate["run_id"], "dataset_digest": manifest.get("digest", "unknown"),
-        "dataset_source": manifest.get("source", "unknown"), "metrics": candidate["metrics"],
-        "champion_version": champion_v, "champion_metrics": champion,
+        "model_name": params.train.registered_model,
+        "version": candidate["version"],
+        "run_id": candidate["run_id"],
+        "dataset_digest": manifest.get("digest", "unknown"),
+        "dataset_source": manifest.get("source", "unknown"),
+        "metrics": candidate["metrics"],
+        "champion_version": champion_v,
+        "champion_metrics": champion,
         "criteria": params.revalidate.model_dump(),
     }
 
@@ -173,20 +210,33 @@ def run_promote(
 
     version = version or resolve_version(params, workspace, params.promote.candidate_alias)
     audit = audit_log(workspace)
-    entity = {"model": params.train.registered_model, "version": str(version),
-              "approver": approver, "reason": reason}
+    entity = {
+        "model": params.train.registered_model,
+        "version": str(version),
+        "approver": approver,
+        "reason": reason,
+    }
     try:
         if version is None:
             raise GovernanceError("no candidate model version to promote")
         result = promote(
-            mlflow_client(workspace), params.train.registered_model, version, approver, reason,
+            mlflow_client(workspace),
+            params.train.registered_model,
+            version,
+            approver,
+            reason,
             params.promote,
         )
     except GovernanceError:
         audit.append("promotion", "U", current_user(), "governance-board", entity, "failure")
         raise
-    audit.append("promotion", "U", current_user(), "governance-board",
-                 {**entity, "previous": str(result.get("previous"))})
+    audit.append(
+        "promotion",
+        "U",
+        current_user(),
+        "governance-board",
+        {**entity, "previous": str(result.get("previous"))},
+    )
     return result
 
 
@@ -204,26 +254,37 @@ def quarter_records(params: Params, quarter: str, drift: bool) -> list[NoteRecor
 
 
 def score_quarter(
-    params: Params, workspace: Workspace, quarter: str, drift: bool, model_uri: str,
+    params: Params,
+    workspace: Workspace,
+    quarter: str,
+    drift: bool,
+    model_uri: str,
     allow_demo_key: bool = False,
 ):
     """De-identify a quarter's gold sample, save it, and add the model's suggestions."""
     from training.assemble import assemble_dataset, load_dataset
     from training.deid import Deidentifier, load_key
+
     from training.predict import predict_frame
 
     out_dir = workspace.data_dir / "quarters" / quarter
     assemble_dataset(
-        quarter_records(params, quarter, drift), params.assemble,
-        Deidentifier(load_key(allow_demo_key=allow_demo_key)), out_dir=out_dir,
-        report_dir=workspace.reports_dir / "data" / quarter, split=False,
+        quarter_records(params, quarter, drift),
+        params.assemble,
+        Deidentifier(load_key(allow_demo_key=allow_demo_key)),
+        out_dir=out_dir,
+        report_dir=workspace.reports_dir / "data" / quarter,
+        split=False,
     )
     frame = load_dataset(out_dir)["all"].to_pandas()
     return predict_frame(model_uri, frame)
 
 
 def run_monitor(
-    params: Params, workspace: Workspace, quarter: str | None = None, drift: bool = False,
+    params: Params,
+    workspace: Workspace,
+    quarter: str | None = None,
+    drift: bool = False,
     allow_demo_key: bool = False,
 ) -> dict:
     """Quarterly check of the champion: drift and accuracy of ``quarter`` against the reference."""
@@ -235,17 +296,25 @@ def run_monitor(
     if version is None:
         raise ModelError("no champion model is registered; promote a version first")
     uri = _version_uri(params, version)
-    reference = score_quarter(params, workspace, monitor.reference_quarter, False, uri,
-                              allow_demo_key)
+    reference = score_quarter(
+        params, workspace, monitor.reference_quarter, False, uri, allow_demo_key
+    )
     current = score_quarter(params, workspace, quarter, drift, uri, allow_demo_key)
     out_dir = workspace.reports_dir / "monitoring" / quarter
     result = run_quarterly_check(reference, current, monitor, out_dir, quarter)
     result.update(version=version, quarter=quarter)
     _log_monitoring_run(params, workspace, result, quarter, out_dir)
     audit_log(workspace).append(
-        "quarterly-check", "E", current_user(), "operations",
-        {"model": params.train.registered_model, "version": version, "quarter": quarter,
-         "verdict": result["verdict"]},
+        "quarterly-check",
+        "E",
+        current_user(),
+        "operations",
+        {
+            "model": params.train.registered_model,
+            "version": version,
+            "quarter": quarter,
+            "verdict": result["verdict"],
+        },
         outcome="success" if result["verdict"] != "fail" else "failure",
     )
     return result
@@ -259,9 +328,14 @@ def _log_monitoring_run(
     mlflow_client(workspace)
     mlflow.set_experiment("clinicode-monitoring")
     with mlflow.start_run(run_name=f"monitor-{quarter}"):
-        mlflow.set_tags({"quarter": quarter, "model_version": result["version"],
-                         "model_name": params.train.registered_model,
-                         "verdict": result["verdict"]})
+        mlflow.set_tags(
+            {
+                "quarter": quarter,
+                "model_version": result["version"],
+                "model_name": params.train.registered_model,
+                "verdict": result["verdict"],
+            }
+        )
         numeric = {k: float(v) for k, v in _flatten(result.get("metrics", {})).items()}
         mlflow.log_metrics({k.replace("@", "_at_")[:250]: v for k, v in numeric.items()})
         mlflow.log_artifacts(str(out_dir), artifact_path="monitoring")
@@ -287,8 +361,15 @@ def with_overrides(params: Params, **sections: dict) -> Params:
 
 
 __all__ = [
-    "current_user", "run_assemble", "run_train", "run_evaluate", "run_revalidate",
-    "run_promote", "run_monitor", "score_quarter", "with_overrides",
+    "current_user",
+    "run_assemble",
+    "run_train",
+    "run_evaluate",
+    "run_revalidate",
+    "run_promote",
+    "run_monitor",
+    "score_quarter",
+    "with_overrides",
 ]
 
 
@@ -307,11 +388,18 @@ def run_serve_check(params: Params, workspace: Workspace, port: int = 0) -> dict
     note = quarter_records(params, params.monitor.current_quarter, drift=False)[0]
     app = create_app(params, workspace, allow_demo_key=True)
     with running_server(app, params.serve.host, port) as base_url:
-        response = httpx.post(f"{base_url}/v1/suggestions", timeout=60,
-                              json={"text": note.text, "note_type": note.note_type})
+        response = httpx.post(
+            f"{base_url}/v1/suggestions",
+            timeout=60,
+            json={"text": note.text, "note_type": note.note_type},
+        )
         response.raise_for_status()
         health = httpx.get(f"{base_url}/health", timeout=10).json()
     body = response.json()
-    return {"url": base_url, "health": health, "model_version": body["model_version"],
-            "suggested_codes": [s["code"] for s in body["suggestions"]],
-            "gold_codes": note.codes}
+    return {
+        "url": base_url,
+        "health": health,
+        "model_version": body["model_version"],
+        "suggested_codes": [s["code"] for s in body["suggestions"]],
+        "gold_codes": note.codes,
+    }

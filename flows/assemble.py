@@ -20,9 +20,14 @@ def assemble_task(params: Params, root: str | None, allow_demo_key: bool) -> dic
 def assemble_flow(params: Params, root: str | None = None, allow_demo_key: bool = False) -> dict:
     """Assemble the dataset described by ``params.assemble``; returns its manifest."""
     manifest = assemble_task(params, root, allow_demo_key)
-    publish("dataset-manifest", "Dataset assembly", {
-        "digest": manifest["digest"], "source": manifest.get("source"),
-        "splits": {k: v["rows"] for k, v in manifest["splits"].items()},
-        "deid_replacements": manifest.get("deid", {}),
-    })
+    publish(
+        "dataset-manifest",
+        "Dataset assembly",
+        {
+            "digest": manifest["digest"],
+            "source": manifest.get("source"),
+            "splits": {k: v["rows"] for k, v in manifest["splits"].items()},
+            "deid_replacements": manifest.get("deid", {}),
+        },
+    )
     return manifest

@@ -47,8 +47,9 @@ def lifecycle_flow(params: Params, root: str | None = None, drift_quarter: str =
     verdict = revalidate_flow(params, root, version)
     promotion = None
     if verdict["passed"]:
-        promotion = promote_flow(params, params.demo.approver,
-                                 "demo: revalidation gate passed", root, version)
+        promotion = promote_flow(
+            params, params.demo.approver, "demo: revalidation gate passed", root, version
+        )
     else:
         logger.warning("gate failed for version %s; the previous champion stays", version)
     served = serve_task(params, root)
@@ -58,11 +59,17 @@ def lifecycle_flow(params: Params, root: str | None = None, drift_quarter: str =
     ]
     audit = verify_audit_task(root)
     summary = {
-        "dataset_digest": manifest["digest"], "run_id": trained["run_id"], "version": version,
-        "test_metrics": trained["evaluation"]["metrics"], "gate": verdict["verdict"],
-        "gate_report": verdict["report"], "promoted": promotion is not None,
-        "served": served, "quarters": {q["quarter"]: q["verdict"] for q in quarters},
-        "quarter_reports": {q["quarter"]: q.get("html") for q in quarters}, "audit": audit,
+        "dataset_digest": manifest["digest"],
+        "run_id": trained["run_id"],
+        "version": version,
+        "test_metrics": trained["evaluation"]["metrics"],
+        "gate": verdict["verdict"],
+        "gate_report": verdict["report"],
+        "promoted": promotion is not None,
+        "served": served,
+        "quarters": {q["quarter"]: q["verdict"] for q in quarters},
+        "quarter_reports": {q["quarter"]: q.get("html") for q in quarters},
+        "audit": audit,
     }
     publish("lifecycle", "Lifecycle demo", {k: v for k, v in summary.items() if k != "served"})
     return summary

@@ -21,14 +21,24 @@ def check_task(
 
 @flow(name="monitor", validate_parameters=False)
 def monitor_flow(
-    params: Params, root: str | None = None, quarter: str | None = None, drift: bool = False,
+    params: Params,
+    root: str | None = None,
+    quarter: str | None = None,
+    drift: bool = False,
     allow_demo_key: bool = False,
 ) -> dict:
     """Run the quarterly check; a failing verdict also emits a Prefect event."""
     result = check_task(params, root, quarter, drift, allow_demo_key)
-    publish(f"quarterly-check-{result['quarter'].lower()}", f"Quarterly check {result['quarter']}",
-            {"verdict": result["verdict"], "reasons": result["reasons"],
-             "version": result["version"], "report": result.get("html")})
+    publish(
+        f"quarterly-check-{result['quarter'].lower()}",
+        f"Quarterly check {result['quarter']}",
+        {
+            "verdict": result["verdict"],
+            "reasons": result["reasons"],
+            "version": result["version"],
+            "report": result.get("html"),
+        },
+    )
     if result["verdict"] == "fail":
         emit_event(
             event="clinicode.monitoring.failed",

@@ -20,7 +20,10 @@ def promote_task(
 
 @flow(name="promote", validate_parameters=False)
 def promote_flow(
-    params: Params, approver: str, reason: str, root: str | None = None,
+    params: Params,
+    approver: str,
+    reason: str,
+    root: str | None = None,
     version: str | None = None,
 ) -> dict:
     """Promote ``version`` (default: the candidate) to the serving alias."""

@@ -20,8 +20,14 @@ def gate_task(params: Params, root: str | None, version: str | None) -> dict:
 def revalidate_flow(params: Params, root: str | None = None, version: str | None = None) -> dict:
     """Gate ``version`` (default: the candidate); returns the verdict with its reasons."""
     verdict = gate_task(params, root, version)
-    publish("gate-verdict", "Revalidation gate", {
-        "version": verdict["version"], "verdict": verdict["verdict"],
-        "reasons": verdict["reasons"], "report": verdict["report"],
-    })
+    publish(
+        "gate-verdict",
+        "Revalidation gate",
+        {
+            "version": verdict["version"],
+            "verdict": verdict["verdict"],
+            "reasons": verdict["reasons"],
+            "report": verdict["report"],
+        },
+    )
     return verdict

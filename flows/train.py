@@ -27,9 +27,17 @@ def train_flow(params: Params, root: str | None = None) -> dict:
     """Train, register as ``candidate`` and evaluate; returns run ids, version and metrics."""
     trained = train_task(params, root)
     evaluation = evaluate_task(params, root, str(trained["version"]))
-    publish("training-summary", "Training", {
-        "run_id": trained["run_id"], "version": trained["version"],
-        **{f"test_{k}": round(v, 4) for k, v in evaluation["metrics"].items()
-           if isinstance(v, float)},
-    })
+    publish(
+        "training-summary",
+        "Training",
+        {
+            "run_id": trained["run_id"],
+            "version": trained["version"],
+            **{
+                f"test_{k}": round(v, 4)
+                for k, v in evaluation["metrics"].items()
+                if isinstance(v, float)
+            },
+        },
+    )
     return {**trained, "evaluation": evaluation}

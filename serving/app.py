@@ -76,13 +76,23 @@ class ModelHolder:
     def __init__(self, params: Params, workspace: Workspace) -> None:
         self.params, self.workspace = params, workspace
         self._lock = threading.Lock()
+        self._checked = 0.0
         self.current: _Loaded | None = None
 
     def refresh(self) -> _Loaded:
-        """Load the version the alias points to if it is not the one already loaded."""
+        """Load the version the alias points to if it is not the one already loaded.
+
+        The registry is asked at most every ``serve.alias_poll_s`` seconds; requests in between
+        use the loaded model. A swap replaces the reference at once, so a request in flight
+        finishes on the model it started with.
+        """
         from clinicode.stages import resolve_version
         from training.predict import load_model
 
+        now = time.monotonic()
+        if self.current is not None and now - self._checked < self.params.serve.alias_poll_s:
+            return self.current
+        self._checked = now
         name, alias = self.params.train.registered_model, self.params.promote.alias
         version = resolve_version(self.params, self.workspace, alias)
         if version is None:
@@ -103,8 +113,9 @@ def _case_ref(case_id: str | None, key: bytes) -> str | None:
 
 def create_app(params: Params, workspace: Workspace, allow_demo_key: bool = False) -> FastAPI:
     """Build the FastAPI application serving the champion of ``params.train.registered_model``."""
-    from clinicode.stages import audit_log
     from training.deid import load_key
+
+    from clinicode.stages import audit_log
 
     holder = ModelHolder(params, workspace)
     audit = audit_log(workspace)
@@ -114,16 +125,19 @@ def create_app(params: Params, workspace: Workspace, allow_demo_key: bool = Fals
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Report where the request is wrong without echoing the submitted note back.
-        problems = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
-                    for e in exc.errors()]
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()
+        ]
         return JSONResponse(status_code=422, content={"detail": problems})
 
     @app.get("/health")
     def health() -> dict:
         loaded = holder.current
-        return {"status": "ok" if loaded else "loading",
-                "model_name": params.train.registered_model,
-                "model_version": loaded.version if loaded else None}
+        return {
+            "status": "ok" if loaded else "loading",
+            "model_name": params.train.registered_model,
+            "model_version": loaded.version if loaded else None,
+        }
 
     @app.post("/v1/suggestions", response_model=SuggestionsOut)
     def suggestions(note: NoteIn) -> SuggestionsOut:
@@ -150,15 +164,27 @@ def _suggest(loaded: _Loaded, note: NoteIn, audit: Any, key: bytes) -> Suggestio
         for code, conf in zip(row["suggested_codes"], row["confidences"], strict=True)
     ]
     audit.append(
-        "prediction", "E", "api-client", "coder",
-        {"note_sha256": hashlib.sha256(note.text.encode()).hexdigest(),
-         "case_ref": _case_ref(note.case_id, key), "model": loaded.name,
-         "version": loaded.version, "suggested_codes": [s.code for s in suggestions]},
+        "prediction",
+        "E",
+        "api-client",
+        "coder",
+        {
+            "note_sha256": hashlib.sha256(note.text.encode()).hexdigest(),
+            "case_ref": _case_ref(note.case_id, key),
+            "model": loaded.name,
+            "version": loaded.version,
+            "suggested_codes": [s.code for s in suggestions],
+        },
     )
-    logger.info("suggested %d codes in %.0f ms (model v%s)", len(suggestions),
-                1000 * (time.perf_counter() - started), loaded.version)
-    return SuggestionsOut(model_name=loaded.name, model_version=loaded.version,
-                          suggestions=suggestions)
+    logger.info(
+        "suggested %d codes in %.0f ms (model v%s)",
+        len(suggestions),
+        1000 * (time.perf_counter() - started),
+        loaded.version,
+    )
+    return SuggestionsOut(
+        model_name=loaded.name, model_version=loaded.version, suggestions=suggestions
+    )
 
 
 @contextmanager

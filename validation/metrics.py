@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache
 
 
 def _f1(precision: float, recall: float) -> float:
@@ -46,7 +46,9 @@ def code_counts(
             c["fp"] += code in s and code not in g
             c["fn"] += code in g and code not in s
             c["support"] += code in g
-    return {code: {k: int(c[k]) for k in ("tp", "fp", "fn", "support")} for code, c in counts.items()}
+    return {
+        code: {k: int(c[k]) for k in ("tp", "fp", "fn", "support")} for code, c in counts.items()
+    }
 
 
 def set_metrics(
@@ -107,7 +109,7 @@ def ranking_metrics(
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def chapter_of(code: str) -> str:
     """ICD-10-CM chapter of a code, e.g. ``'E11.9' -> 'Chapter 4'``; ``'unknown'`` if invalid."""
     import simple_icd_10_cm as cm  # heavy import (2 s): only when a chapter is needed

@@ -1,0 +1,111 @@
+"""End to end: the demo command on a tiny configuration, with every real component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from clinicode.cli import app
+from clinicode.config import Workspace
+
+TINY = {
+    "corpus": {"n_patients": 36, "max_notes_per_patient": 2, "n_codes": 12},
+    "train": {
+        "max_length": 64,
+        "epochs": 1,
+        "batch_size": 8,
+        "top_k": 10,
+        "baseline": {"max_features": 2000},
+    },
+    "monitor": {"sample_size": 30, "min_micro_f1": 0.0, "max_f1_drop": 1.0},
+    "revalidate": {
+        "min_micro_f1": 0.0,
+        "min_map": 0.0,
+        "min_test_cases": 1,
+        "max_drop_vs_champion": 1.0,
+    },
+}
+
+
+def test_cli_help_lists_every_stage() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in (
+        "demo",
+        "assemble",
+        "train",
+        "revalidate",
+        "promote",
+        "monitor",
+        "serve",
+        "audit",
+        "stage",
+    ):
+        assert command in result.output
+
+
+def test_promote_without_gate_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(yaml.safe_dump(TINY))
+    result = CliRunner().invoke(
+        app,
+        [
+            "--params",
+            str(params_file),
+            "--home",
+            str(workspace.root),
+            "promote",
+            "--approver",
+            "board",
+            "--reason",
+            "try",
+            "--model",
+            "1",
+        ],
+    )
+    assert result.exit_code == 2
+
+
+@pytest.mark.slow
+def test_demo_runs_the_whole_lifecycle(workspace: Workspace, tmp_path: Path) -> None:
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(yaml.safe_dump(TINY))
+    result = CliRunner().invoke(
+        app, ["--params", str(params_file), "--home", str(workspace.root), "demo"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "clinicode demo finished" in result.output
+
+    # MLflow: a run with metrics and a version aliased champion.
+    from clinicode.stages import audit_log, mlflow_client
+
+    client = mlflow_client(workspace)
+    champion = client.get_model_version_by_alias("clinicode-icd10", "champion")
+    run = client.get_run(champion.run_id)
+    assert run.data.metrics and champion.tags.get("gate.status") == "pass"
+
+    # Reports: evaluation, validation, two quarterly checks with Evidently HTML.
+    reports = workspace.reports_dir
+    assert json.loads((reports / "evaluation" / "metrics.json").read_text())
+    assert list((reports / "validation").glob("*.html"))
+    for quarter in ("2026Q2", "2026Q3"):
+        assert (reports / "monitoring" / quarter / "drift.html").stat().st_size > 1000
+    drifted = json.loads((reports / "monitoring" / "2026Q3" / "summary.json").read_text())
+    assert drifted["verdict"] in ("warn", "fail")
+
+    # Audit: verified chain with every kind of event, a served prediction among them.
+    audit = audit_log(workspace)
+    assert audit.verify().ok
+    types = {r["type"] for r in audit.records()}
+    assert {
+        "dataset-assembly",
+        "model-training",
+        "revalidation-gate",
+        "promotion",
+        "prediction",
+        "quarterly-check",
+    } <= types
