@@ -1,0 +1,123 @@
+"""Registry governance on a real MLflow SQLite registry: gate tags, promotion and rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import count
+
+import mlflow
+import pytest
+from mlflow import MlflowClient
+
+from clinicode.config import PromoteParams, Workspace
+from clinicode.errors import GovernanceError
+from governance.registry import (
+    GATE_STATUS,
+    PREVIOUS_CHAMPION,
+    champion_version,
+    promote,
+    record_gate_verdict,
+    rollback,
+)
+
+PARAMS = PromoteParams()
+PASS = {"passed": True, "verdict": "pass", "reasons": ["all 4 acceptance checks passed"]}
+FAIL = {"passed": False, "verdict": "fail", "reasons": ["micro_f1 0.100 is below" + " x" * 400]}
+_names = count()
+
+
+class EchoModel(mlflow.pyfunc.PythonModel):
+    """Smallest possible model: registry tests never run it."""
+
+    def predict(
+        self, context: object, model_input: list[str], params: dict | None = None
+    ) -> list[str]:
+        return model_input
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MlflowClient, str]]:
+    """One MLflow SQLite store for the module (creating its tables takes seconds) and one
+    logged model whose URI each test registers under its own name."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        workspace = Workspace(tmp_path_factory.mktemp("registry") / "project").ensure()
+        previous_uri = mlflow.get_tracking_uri()
+        mlflow.set_tracking_uri(workspace.mlflow_uri)
+        client = MlflowClient(tracking_uri=workspace.mlflow_uri, registry_uri=workspace.mlflow_uri)
+        experiment = client.create_experiment(
+            "registry-tests", artifact_location=workspace.mlflow_artifacts.as_uri()
+        )
+        with mlflow.start_run(experiment_id=experiment):
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=EchoModel(), pip_requirements=["mlflow==3.17.2"]
+            )
+        yield client, info.model_uri
+        mlflow.set_tracking_uri(previous_uri)
+
+
+def _versions(registry: tuple[MlflowClient, str], n: int) -> tuple[MlflowClient, str, list]:
+    client, uri = registry
+    name = f"icd-model-{next(_names)}"
+    versions = [str(mlflow.register_model(uri, name).version) for _ in range(n)]
+    return client, name, versions
+
+
+def test_gate_verdict_is_tagged_on_the_version(registry: tuple) -> None:
+    client, name, (v1,) = _versions(registry, 1)
+    record_gate_verdict(client, name, v1, FAIL, "/reports/validation/validation.html")
+    tags = client.get_model_version(name, v1).tags
+    assert tags[GATE_STATUS] == "fail"
+    assert tags["gate.report"].endswith("validation.html") and tags["gate.date"]
+    assert tags["gate.reasons"].startswith("micro_f1") and len(tags["gate.reasons"]) <= 500
+
+
+def test_promotion_refused_without_passing_gate_or_approval(registry: tuple) -> None:
+    client, name, (v1,) = _versions(registry, 1)
+    with pytest.raises(GovernanceError, match="no passing revalidation gate"):
+        promote(client, name, v1, "board", "quarterly release", PARAMS)
+    record_gate_verdict(client, name, v1, FAIL, "r.html")
+    with pytest.raises(GovernanceError, match="gate.status=fail"):
+        promote(client, name, v1, "board", "quarterly release", PARAMS)
+    record_gate_verdict(client, name, v1, PASS, "r.html")
+    with pytest.raises(GovernanceError, match="approver"):
+        promote(client, name, v1, "  ", "quarterly release", PARAMS)
+    with pytest.raises(GovernanceError, match="reason"):
+        promote(client, name, v1, "board", "", PARAMS)
+    with pytest.raises(GovernanceError, match="no version 99"):
+        promote(client, name, "99", "board", "quarterly release", PARAMS)
+    assert champion_version(client, name, PARAMS.alias) is None
+
+
+def test_promote_then_rollback_moves_the_alias_back(registry: tuple) -> None:
+    client, name, (v1, v2) = _versions(registry, 2)
+    for version in (v1, v2):
+        record_gate_verdict(client, name, version, PASS, "r.html")
+
+    first = promote(client, name, v1, "board", "first release", PARAMS)
+    assert first == {"model": name, "version": v1, "previous": None}
+    second = promote(client, name, v2, "board", "better on chapter 9", PARAMS)
+    assert second["previous"] == v1
+    assert champion_version(client, name, PARAMS.alias) == v2
+    tags = client.get_model_version(name, v2).tags
+    assert tags[PREVIOUS_CHAMPION] == v1
+    assert tags["promotion.approver"] == "board" and tags["promotion.date"]
+    assert tags["promotion.reason"] == "better on chapter 9"
+    # Promoting the champion again is a no-op (a retried flow must not rewrite history).
+    assert promote(client, name, v2, "board", "retry", PARAMS)["previous"] == v1
+
+    with pytest.raises(GovernanceError, match="approver"):
+        rollback(client, name, "", "regression", PARAMS)
+    back = rollback(client, name, "on-call lead", "regression in Q3", PARAMS)
+    assert back == {"model": name, "version": v1, "previous": v2}
+    assert champion_version(client, name, PARAMS.alias) == v1
+    assert client.get_model_version(name, v2).tags["rollback.reason"] == "regression in Q3"
+    with pytest.raises(GovernanceError, match="no previous champion"):
+        rollback(client, name, "on-call lead", "again", PARAMS)
+
+
+def test_rollback_refused_without_champion(registry: tuple) -> None:
+    client, name, _ = _versions(registry, 1)
+    with pytest.raises(GovernanceError, match="no 'champion' alias"):
+        rollback(client, name, "on-call lead", "regression", PARAMS)
+    assert champion_version(client, "no-such-model", PARAMS.alias) is None
