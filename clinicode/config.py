@@ -51,6 +51,11 @@ class AssembleParams(_Section):
     max_text_chars: int = Field(200_000, ge=100)
     max_codes_per_note: int = Field(60, ge=1)
     on_bad_record: Literal["fail", "quarantine"] = "fail"
+    invalid_codes: Literal["reject", "drop"] = Field(
+        "reject",
+        description="codes not in ICD-10-CM: 'reject' the record (per on_bad_record) or 'drop' "
+        "the code with a warning (a record left without codes is still rejected)",
+    )
 
     @model_validator(mode="after")
     def _fractions_sum_to_one(self) -> AssembleParams:

@@ -44,25 +44,19 @@ def mlflow_client(workspace: Workspace):
     return MlflowClient(tracking_uri=workspace.mlflow_uri, registry_uri=workspace.mlflow_uri)
 
 
-def _records(params: Params) -> Any:
-    from training.sources import iter_source
-
-    return iter_source(params.assemble, params.corpus)
-
-
 def run_assemble(params: Params, workspace: Workspace, allow_demo_key: bool = False) -> dict:
     """Assemble the training dataset from the configured source.
 
     Returns:
         The dataset manifest (digest, counts, code frequencies, de-identification counts).
     """
-    from training.assemble import assemble_dataset
+    from training.assemble import assemble_from_source
     from training.deid import Deidentifier, load_key
 
     deidentifier = Deidentifier(load_key(allow_demo_key=allow_demo_key))
-    manifest = assemble_dataset(
-        _records(params),
+    manifest = assemble_from_source(
         params.assemble,
+        params.corpus,
         deidentifier,
         out_dir=workspace.dataset_dir,
         report_dir=workspace.reports_dir / "data",

@@ -1,0 +1,205 @@
+"""Sources: CodiEsp layout and code normalisation, JSON lines, errors naming file/record/field."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clinicode.config import AssembleParams, CorpusParams
+from clinicode.errors import ConfigError, InputError
+from training.corpus import generate_corpus
+from training.sources import CODIESP_NOTE_TYPE, iter_source, normalise_code
+
+CORPUS = CorpusParams(n_patients=5, seed=3)
+
+
+def _write_codiesp(root: Path) -> Path:
+    """A two-split CodiEsp fixture in the CLEF 2020 layout (made-up text, real code forms)."""
+    cases = {
+        "train": {
+            "S0001-1": ("Woman with fever and type 2 diabetes.", ["r509", "e119"]),
+            "S0002-1": ("Man with hypertension and headache.", ["i10", "r51.9"]),
+        },
+        "dev": {"S0003-1": ("Child with unspecified symptoms.", ["r69"])},
+    }
+    for split, items in cases.items():
+        text_dir = root / split / "text_files_en"
+        text_dir.mkdir(parents=True)
+        (root / split / "text_files").mkdir()  # the Spanish originals: present, not read
+        rows = []
+        for article, (text, codes) in items.items():
+            (text_dir / f"{article}.txt").write_text(text, encoding="utf-8")
+            rows += [f"{article}\t{code}" for code in codes]
+        (root / split / f"{split}D.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def _codiesp(root: Path, **kwargs) -> AssembleParams:
+    return AssembleParams(source="codiesp", input=str(root), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("r69", "R69"),
+        ("i10", "I10"),
+        ("e119", "E11.9"),
+        ("q62.11", "Q62.11"),
+        (" s72.001a ", "S72.001A"),
+        ("E11.9", "E11.9"),
+    ],
+)
+def test_normalise_code(raw, expected):
+    assert normalise_code(raw) == expected
+
+
+def test_codiesp_cases_are_read_with_normalised_codes(tmp_path):
+    records = list(iter_source(_codiesp(_write_codiesp(tmp_path)), CORPUS))
+    by_id = {r.note_id: r for r in records}
+    assert sorted(by_id) == ["S0001-1", "S0002-1", "S0003-1"]
+    assert by_id["S0001-1"].codes == ["R50.9", "E11.9"]
+    assert by_id["S0002-1"].codes == ["I10", "R51.9"]
+    first = by_id["S0001-1"]
+    assert first.patient_id == first.case_id == "S0001-1"
+    assert first.note_type == CODIESP_NOTE_TYPE and first.text.startswith("Woman")
+
+
+def test_codiesp_reads_only_the_requested_splits(tmp_path):
+    records = list(iter_source(_codiesp(_write_codiesp(tmp_path), codiesp_splits=("dev",)), CORPUS))
+    assert [r.note_id for r in records] == ["S0003-1"]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [("text_files_en", "text_files_en"), ("trainD.tsv", "trainD.tsv"), ("train", "split")],
+)
+def test_codiesp_wrong_layout_is_named(tmp_path, breakage, message):
+    root = _write_codiesp(tmp_path)
+    target = root / "train" / breakage if breakage != "train" else root / "train"
+    if target.is_dir():
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    with pytest.raises(InputError, match=message) as excinfo:
+        list(iter_source(_codiesp(root), CORPUS))
+    assert "train" in excinfo.value.file
+
+
+def test_codiesp_non_utf8_case_is_named_and_can_be_quarantined(tmp_path):
+    root = _write_codiesp(tmp_path)
+    bad = root / "train" / "text_files_en" / "S0002-1.txt"
+    bad.write_bytes(b"Paciente con fiebre \xff\xfe")
+    with pytest.raises(InputError) as excinfo:
+        list(iter_source(_codiesp(root), CORPUS))
+    error = excinfo.value
+    assert error.file == str(bad) and error.record == "S0002-1" and error.field == "text"
+    assert "UTF-8" in str(error) and "fiebre" not in str(error)
+    errors: list[InputError] = []
+    records = list(iter_source(_codiesp(root), CORPUS, on_bad=errors.append))
+    assert [r.note_id for r in records] == ["S0001-1", "S0003-1"] and len(errors) == 1
+
+
+def test_codiesp_case_without_codes_is_named(tmp_path):
+    root = _write_codiesp(tmp_path)
+    (root / "dev" / "text_files_en" / "S0009-1.txt").write_text("Uncoded case.", "utf-8")
+    with pytest.raises(InputError) as excinfo:
+        list(iter_source(_codiesp(root), CORPUS))
+    assert excinfo.value.record == "S0009-1" and excinfo.value.field == "codes"
+    assert excinfo.value.file.endswith("devD.tsv")
+
+
+def test_codiesp_malformed_code_row_is_named(tmp_path):
+    root = _write_codiesp(tmp_path)
+    (root / "dev" / "devD.tsv").write_text("S0003-1\tr69\nS0003-1 r52\n", "utf-8")
+    with pytest.raises(InputError, match="two tab-separated columns") as excinfo:
+        list(iter_source(_codiesp(root), CORPUS))
+    assert excinfo.value.record == 2
+
+
+def _jsonl(tmp_path: Path, lines: list[str]) -> AssembleParams:
+    path = tmp_path / "notes.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return AssembleParams(source="jsonl", input=str(path))
+
+
+GOOD = {"id": "n1", "text": "Patient with hypertension.", "codes": ["i10", "e119", "I10"]}
+
+
+def test_jsonl_records_with_defaults_and_optional_fields(tmp_path):
+    full = {
+        "note_id": "n2",
+        "text": "Asthma follow-up.",
+        "codes": ["J45.909"],
+        "patient_id": "p9",
+        "case_id": "c9",
+        "note_type": "ED note",
+        "specialty": "ED",
+        "note_date": "2026-02-01",
+        "quarter": "2026Q1",
+        "identifiers": {"patient_name": "Ann Example"},
+    }
+    records = list(iter_source(_jsonl(tmp_path, [json.dumps(GOOD), "", json.dumps(full)]), CORPUS))
+    first, second = records
+    assert first.codes == ["I10", "E11.9"] and first.patient_id == first.case_id == "n1"
+    assert second.patient_id == "p9" and second.quarter == "2026Q1"
+    assert second.identifiers == {"patient_name": "Ann Example"}
+
+
+@pytest.mark.parametrize(
+    ("line", "field", "message"),
+    [
+        ('{"id": "n1", "text": "x", "codes": ["I10"]', None, "malformed JSON"),
+        ('["not", "an", "object"]', None, "JSON object"),
+        ('{"text": "Note.", "codes": ["I10"]}', "note_id", "missing"),
+        ('{"id": "n1", "codes": ["I10"]}', "text", "missing"),
+        ('{"id": "n1", "text": "   ", "codes": ["I10"]}', "text", "empty"),
+        ('{"id": "n1", "text": "Note.", "codes": "I10"}', "codes", "list"),
+        ('{"id": "n1", "text": "Note.", "codes": []}', "codes", "at least one"),
+        (
+            '{"id": "n1", "text": "Note.", "codes": ["I10"], "note_date": "14/03/2026"}',
+            "note_date",
+            "YYYY-MM-DD",
+        ),
+        (
+            '{"id": "n1", "text": "Note.", "codes": ["I10"], "identifiers": ["x"]}',
+            "identifiers",
+            "object",
+        ),
+    ],
+)
+def test_jsonl_bad_line_names_file_line_and_field(tmp_path, line, field, message):
+    params = _jsonl(tmp_path, [json.dumps(GOOD), line])
+    with pytest.raises(InputError, match=message) as excinfo:
+        list(iter_source(params, CORPUS))
+    error = excinfo.value
+    assert error.file == params.input and error.record == 2 and error.field == field
+
+
+def test_jsonl_non_utf8_line_and_quarantine(tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_bytes(json.dumps(GOOD).encode() + b"\n\xff\xfe broken\n" + json.dumps(GOOD).encode())
+    params = AssembleParams(source="jsonl", input=str(path))
+    with pytest.raises(InputError, match="UTF-8") as excinfo:
+        list(iter_source(params, CORPUS))
+    assert excinfo.value.record == 2
+    errors: list[InputError] = []
+    assert len(list(iter_source(params, CORPUS, on_bad=errors.append))) == 2
+    assert [e.record for e in errors] == [2]
+
+
+def test_missing_input_is_reported(tmp_path):
+    with pytest.raises(ConfigError, match="assemble.input"):
+        list(iter_source(AssembleParams(source="jsonl"), CORPUS))
+    with pytest.raises(InputError, match="not found"):
+        list(
+            iter_source(AssembleParams(source="jsonl", input=str(tmp_path / "nope.jsonl")), CORPUS)
+        )
+    with pytest.raises(InputError, match="no \\*.jsonl"):
+        list(iter_source(AssembleParams(source="jsonl", input=str(tmp_path)), CORPUS))
+
+
+def test_synthetic_source_is_the_generator():
+    assert list(iter_source(AssembleParams(), CORPUS)) == list(generate_corpus(CORPUS))
