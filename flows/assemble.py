@@ -27,7 +27,7 @@ def assemble_flow(params: Params, root: str | None = None, allow_demo_key: bool 
             "digest": manifest["digest"],
             "source": manifest.get("source"),
             "splits": {k: v["rows"] for k, v in manifest["splits"].items()},
-            "deid_replacements": manifest.get("deid", {}),
+            "deid_replacements": manifest.get("deid_replacements", {}),
         },
     )
     return manifest

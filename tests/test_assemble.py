@@ -54,7 +54,7 @@ def test_assembled_dataset_is_split_by_patient_with_a_manifest(records, workspac
         name: len(split) for name, split in dataset.items()
     }
     assert manifest["deid_replacements"]["name"] > 0 and manifest["source"] == "synthetic"
-    assert len(manifest["content_digest"]) == 64
+    assert len(manifest["digest"]) == 64
     assert (workspace.reports_dir / "datasheet.md").is_file()
     assert (workspace.reports_dir / "validation.json").is_file()
 
@@ -75,10 +75,10 @@ def test_nothing_written_or_logged_holds_an_identifier(records, workspace, caplo
         assert record.patient_id not in outputs
 
 
-def test_same_input_gives_the_same_content_digest(records, workspace):
+def test_same_input_gives_the_same_digest(records, workspace):
     first = _assemble(records, workspace)
     second = _assemble(records, workspace)
-    assert first["content_digest"] == second["content_digest"]
+    assert first["digest"] == second["digest"]
     assert first["splits"] == second["splits"]
 
 

@@ -271,7 +271,7 @@ def _manifest(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "rows": len(frame),
         "patients": int(frame[PATIENT_ID].nunique()),
-        "content_digest": _digest(rows),
+        "digest": _digest(rows),
         "splits": splits,
         "code_frequencies": dict(sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "deid_replacements": dict(sorted(deid_counts.items())),
@@ -297,7 +297,7 @@ def _datasheet(frame: pd.DataFrame, manifest: dict) -> str:
         f"- Source: `{manifest['source']}`; created {manifest['created']}",
         f"- Notes: {manifest['rows']}; patients: {manifest['patients']}; distinct codes: "
         f"{len(manifest['code_frequencies'])}; rejected records: {manifest['rejected_records']}",
-        f"- Content digest: `{manifest['content_digest']}`",
+        f"- Content digest: `{manifest['digest']}`",
         "- De-identified: known identifiers and PHI patterns replaced by surrogates or "
         "placeholders, dates shifted per patient, ids replaced by keyed pseudonyms.",
         "",
