@@ -83,14 +83,14 @@ class TrainParams(_Section):
     epochs: int = Field(4, ge=1)
     batch_size: int = Field(16, ge=1)
     learning_rate: float = 5e-5
-    head_learning_rate: float = 3e-3
+    head_learning_rate: float = 1e-2
     weight_decay: float = 0.01
     min_code_count: int = Field(2, ge=1, description="codes rarer than this in train are dropped")
     seed: int = 13
     threads: int = Field(2, ge=1)
     top_k: int = Field(20, ge=1, description="ranked codes returned per note")
     frozen_layers: int = Field(
-        0, ge=0, description="lowest encoder layers (and the embeddings) kept frozen"
+        4, ge=0, description="lowest encoder layers (and the embeddings) kept frozen"
     )
     max_train_windows: int = Field(
         8, ge=1, description="token windows per note used in training (inference uses all)"

@@ -16,6 +16,7 @@ from typing import Any
 from clinicode.config import Params, Workspace
 from clinicode.errors import GovernanceError, ModelError
 from clinicode.schema import NoteRecord
+from clinicode.tracking import MONITORING_EXPERIMENT, mlflow_client, use_experiment
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +33,6 @@ def audit_log(workspace: Workspace):
     from governance.audit import AuditLog
 
     return AuditLog(workspace.audit_url)
-
-
-def mlflow_client(workspace: Workspace):
-    """An MLflow client bound to the workspace's tracking and registry store."""
-    import mlflow
-    from mlflow import MlflowClient
-
-    mlflow.set_tracking_uri(workspace.mlflow_uri)
-    mlflow.set_registry_uri(workspace.mlflow_uri)
-    return MlflowClient(tracking_uri=workspace.mlflow_uri, registry_uri=workspace.mlflow_uri)
 
 
 def run_assemble(params: Params, workspace: Workspace, allow_demo_key: bool = False) -> dict:
@@ -109,11 +100,26 @@ def resolve_version(params: Params, workspace: Workspace, alias: str) -> str | N
 
 
 def run_evaluate(
-    params: Params, workspace: Workspace, version: str | None = None, out_dir: Path | None = None
+    params: Params,
+    workspace: Workspace,
+    version: str | None = None,
+    out_dir: Path | None = None,
+    baseline_uri: str | None = None,
+    log_to_run: bool = True,
 ) -> dict:
     """Evaluate a registered version (default: the candidate) on the held-out split.
 
-    Reports go to ``out_dir`` (default ``reports/evaluation``, the DVC-tracked metrics).
+    Args:
+        params: All parameters (``evaluate`` section; model name from ``train``).
+        workspace: Project folder.
+        version: Registered version; default the one aliased ``candidate``.
+        out_dir: Report folder; default ``reports/evaluation`` (the DVC-tracked metrics).
+        baseline_uri: The TF-IDF reference model, reported side by side when given.
+        log_to_run: Log the test metrics to the version's training run.
+
+    Returns:
+        ``version``, ``run_id``, ``report`` and ``metrics``: the code-level summary metrics
+        plus ``n_cases`` and ``dataset_digest`` (the full payload is in the report folder).
     """
     from validation.evaluate import evaluate_model
 
@@ -123,14 +129,20 @@ def run_evaluate(
         raise ModelError("no candidate model is registered; run `clinicode train` first")
     run_id = client.get_model_version(params.train.registered_model, version).run_id
     out_dir = out_dir or workspace.reports_dir / "evaluation"
-    metrics = evaluate_model(
+    payload = evaluate_model(
         _version_uri(params, version),
         workspace.dataset_dir,
         params.evaluate,
         out_dir,
-        run_id=run_id,
+        run_id=run_id if log_to_run else None,
         workspace=workspace,
+        baseline_uri=baseline_uri,
     )
+    metrics = {
+        **payload["model"]["code"],
+        "n_cases": payload["n_cases"],
+        "dataset_digest": payload["dataset_digest"],
+    }
     return {"version": version, "run_id": run_id, "metrics": metrics, "report": str(out_dir)}
 
 
@@ -144,7 +156,9 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
     champion = None
     if champion_v is not None and champion_v != candidate["version"]:
         champion_dir = workspace.reports_dir / "validation" / f"champion-v{champion_v}"
-        champion = run_evaluate(params, workspace, champion_v, champion_dir)["metrics"]
+        champion = run_evaluate(
+            params, workspace, champion_v, champion_dir, log_to_run=False
+        )["metrics"]
     verdict = evaluate_gate(candidate["metrics"], champion, params.revalidate)
     context = _report_context(params, workspace, candidate, champion_v, champion)
     out_dir = workspace.reports_dir / "validation"
@@ -319,8 +333,7 @@ def _log_monitoring_run(
 ) -> None:
     import mlflow
 
-    mlflow_client(workspace)
-    mlflow.set_experiment("clinicode-monitoring")
+    use_experiment(workspace, MONITORING_EXPERIMENT)
     with mlflow.start_run(run_name=f"monitor-{quarter}"):
         mlflow.set_tags(
             {

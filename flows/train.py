@@ -17,16 +17,18 @@ def train_task(params: Params, root: str | None) -> dict:
 
 
 @task(name="evaluate-candidate", cache_policy=NO_CACHE)
-def evaluate_task(params: Params, root: str | None, version: str) -> dict:
-    """Evaluate the registered version on the held-out split and write the reports."""
-    return stages.run_evaluate(params, workspace_of(root), version)
+def evaluate_task(params: Params, root: str | None, version: str, baseline_uri: str) -> dict:
+    """Evaluate the registered version (and the baseline) on the held-out split."""
+    return stages.run_evaluate(params, workspace_of(root), version, baseline_uri=baseline_uri)
 
 
 @flow(name="train", validate_parameters=False)
 def train_flow(params: Params, root: str | None = None) -> dict:
     """Train, register as ``candidate`` and evaluate; returns run ids, version and metrics."""
     trained = train_task(params, root)
-    evaluation = evaluate_task(params, root, str(trained["version"]))
+    evaluation = evaluate_task(
+        params, root, str(trained["version"]), trained["baseline"]["model_uri"]
+    )
     publish(
         "training-summary",
         "Training",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,40 +51,32 @@ def test_cli_help_lists_every_stage() -> None:
         assert command in result.output
 
 
-def test_promote_without_gate_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+def _clinicode(workspace: Workspace, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real CLI in a child process, as a user would."""
     params_file = tmp_path / "params.yaml"
     params_file.write_text(yaml.safe_dump(TINY))
-    result = CliRunner().invoke(
-        app,
-        [
-            "--params",
-            str(params_file),
-            "--home",
-            str(workspace.root),
-            "promote",
-            "--approver",
-            "board",
-            "--reason",
-            "try",
-            "--model",
-            "1",
-        ],
-    )
-    assert result.exit_code == 2
+    command = [sys.executable, "-m", "clinicode.cli", "--params", str(params_file),
+               "--home", str(workspace.root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=1200,
+                          env={**os.environ, "CLINICODE_USER": "test-runner"})
+
+
+def test_promote_without_gate_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    result = _clinicode(workspace, tmp_path, "promote", "--approver", "board", "--reason", "try",
+                        "--model", "1")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "error:" in result.stdout
 
 
 @pytest.mark.slow
 def test_demo_runs_the_whole_lifecycle(workspace: Workspace, tmp_path: Path) -> None:
-    params_file = tmp_path / "params.yaml"
-    params_file.write_text(yaml.safe_dump(TINY))
-    result = CliRunner().invoke(
-        app, ["--params", str(params_file), "--home", str(workspace.root), "demo"]
-    )
-    assert result.exit_code == 0, result.output
-    assert "clinicode demo finished" in result.output
+    result = _clinicode(workspace, tmp_path, "demo")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "clinicode demo finished" in result.stdout
 
     # MLflow: a run with metrics and a version aliased champion.
-    from clinicode.stages import audit_log, mlflow_client
+    from clinicode.stages import audit_log
+    from clinicode.tracking import mlflow_client
 
     client = mlflow_client(workspace)
     champion = client.get_model_version_by_alias("clinicode-icd10", "champion")

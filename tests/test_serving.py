@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clinicode.config import Params, Workspace
-from clinicode.stages import audit_log, mlflow_client, with_overrides
+from clinicode.stages import audit_log, with_overrides
+from clinicode.tracking import mlflow_client, use_experiment
 from serving.app import INTENDED_PURPOSE, create_app
 
 MODEL = "serving-test-model"
@@ -37,7 +38,7 @@ def _register(workspace: Workspace, keywords: dict[str, str]) -> str:
             return pd.DataFrame(rows)
 
     client = mlflow_client(workspace)
-    mlflow.set_experiment("serving-test")
+    use_experiment(workspace, "serving-test")
     with mlflow.start_run():
         info = mlflow.pyfunc.log_model(
             name="model",

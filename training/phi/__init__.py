@@ -1,0 +1,1 @@
+"""PHI detection for de-identification: annotated note families, recognizers and the tagger."""
