@@ -50,5 +50,16 @@ def configure_logging(level: str = "INFO") -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("httpx", "urllib3", "alembic", "mlflow.store", "numexpr"):
+    noisy_libraries = (
+        "httpx",
+        "urllib3",
+        "alembic",
+        "mlflow.store",
+        "numexpr",
+        "great_expectations",
+        "datasets",
+        "presidio-analyzer",
+        "distributed",
+    )
+    for noisy in noisy_libraries:
         logging.getLogger(noisy).setLevel(logging.WARNING)
