@@ -95,6 +95,7 @@ def test_demo_runs_the_whole_lifecycle(workspace: Workspace, tmp_path: Path) -> 
     # Audit: verified chain with every kind of event, a served prediction among them.
     audit = audit_log(workspace)
     assert audit.verify().ok
+    n_records = len(audit.records())
     types = {r["type"] for r in audit.records()}
     assert {
         "dataset-assembly",
@@ -104,3 +105,9 @@ def test_demo_runs_the_whole_lifecycle(workspace: Workspace, tmp_path: Path) -> 
         "prediction",
         "quarterly-check",
     } <= types
+
+    # Running it again works: a second version is trained, gated against the champion, promoted.
+    again = _clinicode(workspace, tmp_path, "demo")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert client.get_model_version_by_alias("clinicode-icd10", "champion").version == "2"
+    assert audit.verify().ok and len(audit.records()) > n_records

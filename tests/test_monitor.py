@@ -81,7 +81,7 @@ def make_quarter(seed: int, drifted: bool) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def checks(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    params = MonitorParams(sample_size=100)
+    params = MonitorParams(sample_size=100, code_drift_max=0.2, prediction_drift_max=0.2)
     reference = make_quarter(1, drifted=False)
     root = tmp_path_factory.mktemp("monitoring")
     return {
