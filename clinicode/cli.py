@@ -200,6 +200,24 @@ def stage(
     console.print(f"stage {name} done ({len(json.dumps(result, default=str))} bytes of summary)")
 
 
+@app.command()
+def deid(
+    input_path: Annotated[Path, typer.Argument(help="JSONL: id, text, identifier fields...")],
+    output_path: Annotated[Path, typer.Argument(help="JSONL written (replaced atomically).")],
+) -> None:
+    """De-identify a JSONL file of notes; print replacement counts per PHI type (no values)."""
+    from training.deid import Deidentifier, deidentify_jsonl, load_key
+
+    params, ws = _ctx.load()
+    if params.deid.cache_dir is None:
+        params = params.model_copy(
+            update={"deid": params.deid.model_copy(update={"cache_dir": str(ws.state_dir)})}
+        )
+    deidentifier = _run(lambda: Deidentifier(load_key(allow_demo_key=False), params.deid))
+    counts = _run(deidentify_jsonl, input_path, output_path, deidentifier)
+    _print_json({"output": str(output_path), "replacements": dict(sorted(counts.items()))})
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the hash chain; exit 1 and say where when a record was altered."""

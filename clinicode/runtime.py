@@ -41,6 +41,8 @@ def prepare_environment(state_dir: Path | None = None) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("PREFECT_HOME", str(state_dir / "prefect"))
         os.environ.setdefault("HF_DATASETS_CACHE", str(state_dir / "hf-datasets-cache"))
+        # tldextract (Presidio's e-mail and URL recognizers) caches its suffix list here.
+        os.environ.setdefault("TLDEXTRACT_CACHE", str(state_dir / "tldextract"))
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import re
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
 
 from clinicode.config import CorpusParams
-from clinicode.errors import ConfigError
+from clinicode.errors import ConfigError, DataValidationError, InputError
 from clinicode.schema import NoteRecord
 from training.corpus import generate_corpus
 from training.deid import (
     DEMO_KEY,
     KEY_ENV,
     KEY_FILE_ENV,
+    PHI_REGEXES,
     Deidentifier,
+    deidentify_jsonl,
     load_key,
     residual_phi,
 )
+from training.phi.synth import generate_annotated
 
 KEY = b"test-key-0123456789abcdef"
 OTHER_KEY = b"another-key-0123456789abc"
@@ -197,3 +205,103 @@ def test_load_key_refuses_missing_demo_and_short_keys(monkeypatch):
     with pytest.raises(ConfigError) as excinfo:
         load_key(allow_demo_key=False)
     assert "short-secret" not in str(excinfo.value)
+
+
+def test_ages_over_89_become_90_plus_and_younger_ages_stay():
+    clean = Deidentifier(KEY).deidentify(_record("A 97-year-old seen with a 45 year old son."))
+    assert clean.text == "A 90+-year-old seen with a 45 year old son."
+
+
+def test_structured_surrogates_are_realistic_and_pass_the_gate():
+    text = (
+        "MRN: 00481516. Call (415) 208-7731 or jane.roe@hotmail.com. SSN 536-22-1234. "
+        "Portal https://mychart.lakeshore.org/u/1. Host 10.1.2.3."
+    )
+    record = _record(text, mrn="00481516", phone="(415) 208-7731")
+    clean = Deidentifier(KEY).deidentify(record)
+    assert re.search(r"MRN: S\d{8}\. Call \(\d{3}\) 555-01\d\d or \w+\.\w+@example\.", clean.text)
+    assert re.search(r"SSN 9\d\d-\d\d-\d{4}", clean.text)
+    assert re.search(r"(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+", clean.text)
+    assert residual_phi(record, clean.text) == {}
+    # The same patterns still flag real values: only the reserved ranges are skipped.
+    assert all(re.search(regex, text) for regex in PHI_REGEXES.values())
+
+
+def test_surrogates_are_consistent_within_a_patient_across_notes():
+    deid = Deidentifier(KEY)
+    one = deid.deidentify(_record("Seen at Lakeshore Memorial Hospital; call 415-208-7731."))
+    two = deid.deidentify(_record("Back to Lakeshore Memorial Hospital, 415-208-7731."))
+    assert one.text.split("at ")[1].split(";")[0] == two.text.split("to ")[1].split(",")[0]
+    assert one.text[-13:-1] == two.text[-13:-1]
+
+
+def _write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def _jsonl_rows():
+    notes = generate_annotated(4, seed=5, families=["telephone_encounter", "consult_note"])
+    return [
+        {"id": f"n{i}", "text": n.text, "specialty": "neuro", **n.identifiers,
+         "patient_id": "PT9", "birth_date": "1931-02-11"}
+        for i, n in enumerate(notes)
+    ]  # fmt: skip
+
+
+def test_deidentify_jsonl_replaces_text_drops_identifiers_and_logs_no_values(tmp_path, caplog):
+    rows = _jsonl_rows()
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_jsonl(source, rows)
+    caplog.set_level(logging.DEBUG)
+    counts = deidentify_jsonl(source, target, Deidentifier(KEY), progress=False)
+    out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in out] == [r["id"] for r in rows]
+    assert all(set(r) == {"id", "text", "specialty"} for r in out)
+    assert counts["name"] > 0 and counts["date"] > 0
+    logged = caplog.text
+    for row in rows:
+        for field in ("patient_name", "mrn", "phone"):
+            assert row[field] not in logged and row[field] not in "".join(r["text"] for r in out)
+    assert not list(tmp_path.glob(".out.jsonl.*"))  # no temp file left behind
+
+
+@pytest.mark.parametrize(
+    ("line", "where"),
+    [
+        ("{not json", "line 2"),
+        ('{"text": "x"}', "field 'id'"),
+        ('{"id": "a", "text": 5}', "field 'text'"),
+        ('{"id": "a", "text": "x", "mrn": ["00481516"]}', "field 'mrn'"),
+    ],
+)
+def test_bad_jsonl_names_file_line_and_field(tmp_path, line, where):
+    source = tmp_path / "bad.jsonl"
+    source.write_text('{"id": "ok", "text": "fine"}\n' + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as excinfo:
+        deidentify_jsonl(source, tmp_path / "out.jsonl", Deidentifier(KEY), progress=False)
+    message = str(excinfo.value)
+    assert "bad.jsonl" in message and "line 2" in message and where in message
+    assert "00481516" not in message and not (tmp_path / "out.jsonl").exists()
+
+
+def test_residual_gate_blocks_writing(tmp_path, monkeypatch):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_jsonl(source, [{"id": 1, "text": "Patient Quincy seen.", "patient_name": "Quincy"}])
+    monkeypatch.setattr("training.deid._splice", lambda text, spans: text)  # a broken replacer
+    with pytest.raises(DataValidationError, match="patient_name"):
+        deidentify_jsonl(source, target, Deidentifier(KEY), progress=False)
+    assert not target.exists()
+
+
+def test_deid_command_runs_end_to_end(tmp_path):
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_jsonl(source, _jsonl_rows()[:2])
+    env = {**os.environ, KEY_ENV: KEY.decode(), "CLINICODE_HOME": str(tmp_path)}
+    env.pop(KEY_FILE_ENV, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "clinicode.cli", "deid", str(source), str(target)],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert '"name"' in done.stdout and len(target.read_text().splitlines()) == 2
+    assert _jsonl_rows()[0]["patient_name"] not in done.stdout + done.stderr

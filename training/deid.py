@@ -1,43 +1,58 @@
-"""De-identification, first pass: known identifiers plus regex patterns, keyed and consistent.
+"""De-identification: Presidio patterns, a token tagger, site lists and known identifiers.
 
-What it replaces:
+Detection combines four signals, because rules alone catch about half the identifiers of notes
+phrased differently from those they were written for:
   * the record's known identifiers (``NoteRecord.identifiers``: names and each name part,
-    address and its parts, MRN, phone, SSN, email, dates), anywhere in the text, case-insensitive;
-  * patterns: dates in common formats, phone numbers, MRNs after an MRN label, SSNs, emails,
-    URLs, titled names (Dr./Mr./Mrs./Ms. + capitalised name, case-sensitive) and ZIP codes after
-    a state abbreviation.
+    address and its parts, MRN, phone, SSN, email, dates), searched anywhere, case-insensitive;
+  * Presidio pattern recognizers (``training.phi.patterns``): dates in every format, phones,
+    emails, SSNs, MRNs and other labelled record, device and licence numbers, URLs, IPs, streets,
+    ZIP codes, ages over 89, titled and credentialed names;
+  * site lists (staff and facility names, one per line; ``deid`` section of params.yaml);
+  * a token tagger (``training.phi.tagger``) for names, facilities, cities and streets in free text.
 
-Names and addresses get realistic surrogates, consistent within a patient (seeded by an HMAC of the
-key and the patient id). Dates move by a per-patient offset (never zero) so intervals such as the
-length of stay hold. Structured identifiers (MRN, phone, SSN, email, URL) become placeholders
-such as ``[PHONE]``: realistic fakes would still match the PHI patterns the validation suite
-forbids. Patient, case and note ids become HMAC-SHA256 pseudonyms: a plain hash of an 8-digit MRN
-can be brute-forced in minutes.
+Replacements are realistic and keyed: names, addresses, cities and facilities get surrogates
+consistent within a patient (seeded by an HMAC of the key and the patient id); dates move by a
+per-patient offset (never zero) in their own format, so intervals hold; ages over 89 become
+"90+"; structured identifiers get look-alikes drawn from ranges that are never assigned to
+people: phones 555-0100..0199 (reserved for fiction), e-mail and URLs at example.com/.org/.net
+(RFC 2606), IPs in the documentation ranges (RFC 5737), SSNs in area 9xx (never issued), and MRNs
+prefixed with "S" plus digits. ``PHI_REGEXES`` (the residual gate and the validation suite) skip
+exactly those ranges, so a surrogate never trips them while any real value still does.
+Patient, case and note ids become HMAC-SHA256 pseudonyms: a plain hash of an 8-digit MRN can be
+brute-forced in minutes.
 
-Medical eponyms survive: only known identifiers and titled names are replaced, and a name part
-followed by a disease word ("Wilson disease", "Parkinson's disease") is kept unless titled.
-Nothing here logs or raises with an identifier value or note text.
+Medical eponyms survive: a name followed by a disease word ("Wilson disease", "Babinski sign")
+is kept unless titled ("Mr. Graves" is replaced). Nothing here logs or raises with an identifier
+value or note text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import random
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
-from clinicode.errors import ConfigError
+from clinicode.errors import ConfigError, DataValidationError, InputError
 from clinicode.schema import NoteRecord
+from training.phi import patterns
+from training.phi.types import PhiSpan
+
+if TYPE_CHECKING:
+    from clinicode.config import DeidParams
 
 logger = logging.getLogger(__name__)
 
@@ -48,57 +63,34 @@ MIN_KEY_BYTES = 16
 MAX_SHIFT_DAYS = 180
 
 # Patterns a de-identified text must not match (also used by the validation suite). Plain
-# ``re`` syntax so pandas/GX can evaluate them; no capturing groups.
+# ``re`` syntax so pandas/GX can evaluate them; no capturing groups. Each skips the reserved
+# range its surrogates are drawn from (see the module docstring), and nothing else.
 _MRN_LABEL = r"(?i)\b(?:MRN|MR#|MR No\.?|medical record (?:number|no\.?))\s*[:#]?\s*"
+_PHONE_BODY = r"(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])"
 PHI_REGEXES: dict[str, str] = {
-    "ssn": r"\b\d{3}-\d{2}-\d{4}\b",
-    "phone": r"(?<![\w/.-])(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w/-])",
-    "email": r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
-    "mrn": _MRN_LABEL + r"[A-Z]{0,3}\d{5,10}\b",
+    "ssn": r"\b(?!9)\d{3}-\d{2}-\d{4}\b",
+    "phone": r"(?<![\w/.-])(?!"
+    + _PHONE_BODY
+    + r"555[-. ]01\d\d(?![\w/-]))"
+    + _PHONE_BODY
+    + r"\d{3}[-. ]\d{4}(?![\w/-])",
+    "email": r"\b(?![\w.+-]+@example\.(?:com|org|net)\b)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b",
+    "mrn": _MRN_LABEL + r"(?!S\d)[A-Z]{0,3}\d{5,10}\b",
 }
 _PHI = {name: re.compile(regex) for name, regex in PHI_REGEXES.items()}
-_MRN_VALUE = re.compile(_MRN_LABEL + r"(?P<v>[A-Z]{0,3}\d{5,10})\b")
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+|\bwww\.[^\s<>\"']+")
-_ZIP = re.compile(r"\b[A-Z]{2}\s+(?P<v>\d{5})(?:-\d{4})?\b")
-_NAME_TOKEN = r"[A-Z][a-z'][A-Za-z'-]*"
-# Case-sensitive on purpose: "dr" or "ms" in lower case is rarely a title.
-_TITLED = re.compile(
-    rf"\b(?:Dr|Mr|Mrs|Ms|Miss)\.?[ \t]+(?P<v>{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})?)"
-)
-_EPONYM_CONTEXT = re.compile(
-    r"(?:'s|')?\s+(?:disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|cyst|disorder|"
-    r"phenomenon|reflex|test|maneuver|chorea|ulcer|encephalopathy|thyroiditis)\b",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_KIND2TYPE = {
+    "name": "NAME", "date": "DATE", "address": "ADDRESS", "email": "EMAIL", "phone": "PHONE",
+    "ssn": "SSN", "mrn": "MRN", "other": "ID",
+}  # fmt: skip
+# Overlaps: the lower priority wins, then the longer span.
+_PRIORITY = {
+    "EMAIL": 0, "URL": 0, "SSN": 2, "PHONE": 2, "MRN": 2, "ID": 2, "DEVICE": 2, "LICENSE": 2,
+    "IP": 2, "DATE": 3, "AGE": 3, "NAME": 4, "ADDRESS": 4, "FACILITY": 5, "ZIP": 5, "CITY": 5,
+}  # fmt: skip
+_TAGGER_PRIORITY = 6
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_RE = (
-    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
-    r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DAY_RE = r"(?P<d>\d{1,2}(?:st|nd|rd|th)?)"
-_DATES = (
-    re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})(?![\d/])"),
-    re.compile(r"(?<![\d-])(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<y>\d{4})(?![\d-])"),
-    re.compile(r"(?<![\d-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
-    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)"),
-    re.compile(rf"\b{_MONTH_RE}\s+{_DAY_RE},?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
-    re.compile(rf"\b{_DAY_RE}[\s-]+{_MONTH_RE}[\s,-]+(?P<y>\d{{4}})\b", re.IGNORECASE),
-)
+_MONTHS = tuple(m.lower() for m in patterns.MONTHS)
 
 # Faker names that are also ordinary or clinical words; neither patients nor surrogates use them.
 _NAME_STOPWORDS = frozenset(
@@ -232,7 +224,7 @@ def _literal(value: str) -> re.Pattern[str]:
 
 
 def _eponym_use(text: str, end: int) -> bool:
-    return _EPONYM_CONTEXT.match(text, end) is not None
+    return patterns.EPONYM_CONTEXT.match(text, end) is not None
 
 
 def _address_parts(value: str) -> list[str]:
@@ -300,7 +292,7 @@ class _Span:
     start: int
     end: int
     priority: int  # lower wins an overlap; then the longer span
-    kind: str
+    kind: str  # a PHI type (NAME, DATE...)
     replacement: str
 
 
@@ -322,11 +314,14 @@ def _splice(text: str, spans: list[_Span]) -> str:
     return "".join(pieces)
 
 
-def _parse_date_match(match: re.Match[str]) -> tuple[date, bool] | None:
-    """The date of a match, and whether a numeric date was written day-first (14/03/2024)."""
+def _parse_date_match(match: Any) -> tuple[date, bool] | None:
+    """The date of a match, and whether a numeric date was written day-first (14/03/2024).
+
+    A date without a year is read in 2000 (a leap year, so 29 February parses).
+    """
     groups = match.groupdict()
-    year = int(groups["y"])
-    if len(groups["y"]) == 2:
+    year = int(groups["y"]) if groups.get("y") else 2000
+    if groups.get("y") and len(groups["y"]) == 2:
         year += 2000 if year <= 40 else 1900  # two-digit years: 00-40 -> 2000s
     day = int(re.sub(r"\D", "", groups["d"]))
     swapped = False
@@ -342,7 +337,7 @@ def _parse_date_match(match: re.Match[str]) -> tuple[date, bool] | None:
         return None
 
 
-def _render_like(match: re.Match[str], new: date, swapped: bool = False) -> str:
+def _render_like(match: Any, new: date, swapped: bool = False) -> str:
     """``new`` written in the format of the matched date (padding, month style, ordinals)."""
     text, base = match.group(), match.start()
     month_value, day_value = (new.day, new.month) if swapped else (new.month, new.day)
@@ -366,6 +361,8 @@ def _render_like(match: re.Match[str], new: date, swapped: bool = False) -> str:
         else:
             full = _MONTHS[new.month - 1]
             word = full if original.lower() in _MONTHS else full[:3]
+            if original.lower() == "sept":
+                word = "sep"
             values[name] = word.upper() if original.isupper() else word.capitalize()
     for name in sorted(values, key=lambda n: match.start(n), reverse=True):
         start, end = match.start(name) - base, match.end(name) - base
@@ -373,13 +370,19 @@ def _render_like(match: re.Match[str], new: date, swapped: bool = False) -> str:
     return text
 
 
+def _digits_like(value: str, digits: str) -> str:
+    """``value`` with its digits replaced, left to right, by ``digits`` (format kept)."""
+    stream = iter(digits)
+    return re.sub(r"\d", lambda _: next(stream), value)
+
+
 class _RecordPlan:
     """Surrogates and spans of one record: consistent per patient through keyed seeds."""
 
-    def __init__(self, deid: Deidentifier, record: NoteRecord) -> None:
-        self.deid, self.patient_id = deid, record.patient_id
-        self.offset = deid.date_offset(record.patient_id)
-        self.items = [(k, v.strip()) for k, v in record.identifiers.items() if v and v.strip()]
+    def __init__(self, deid: Deidentifier, patient_id: str, identifiers: dict[str, str]) -> None:
+        self.deid, self.patient_id = deid, patient_id
+        self.offset = deid.date_offset(patient_id)
+        self.items = [(k, v.strip()) for k, v in identifiers.items() if v and v.strip()]
         self.roles: dict[str, str] = {}
         for key, value in self.items:
             if _kind_of(key) == "name":
@@ -389,13 +392,17 @@ class _RecordPlan:
                     self.roles.setdefault(token.lower(), role)
         self.exclude = set(self.roles)
 
+    def rng(self, *parts: str) -> random.Random:
+        """A generator seeded by the key, the patient and ``parts``: same input, same draws."""
+        return random.Random(self.deid.digest(*parts, self.patient_id))
+
     # Surrogates
     def surrogate_token(self, token: str, role: str) -> str:
         """A surrogate first or last name for ``token``: same patient and token, same answer."""
         if len(token) < 2:
             return token  # initials carry too little to replace
         firsts, lasts = usable_names()
-        rng = random.Random(self.deid.digest("name", self.patient_id, role, token.lower()))
+        rng = self.rng("name", role, token.lower())
         pool = firsts if role == "first" else lasts
         candidate = rng.choice(pool)
         while candidate.lower() in self.exclude or candidate.lower() == token.lower():
@@ -414,14 +421,18 @@ class _RecordPlan:
 
         return _WORD.sub(swap, text)
 
+    def _seeded_faker(self, *parts: str) -> Faker:
+        fake = self.deid.faker
+        seed = self.deid.digest(*parts, self.patient_id)
+        fake.seed_instance(int.from_bytes(seed[:8], "big"))
+        return fake
+
     def surrogate_address(self, value: str) -> dict[str, str]:
         """Surrogate of a whole address and of each of its parts (lower-cased keys)."""
-        fake = self.deid.faker
         for attempt in range(20):
             # Faker builds street and city names from person names: skip a draw that reuses a
             # real name of this record (it would read as a residual identifier).
-            seed = self.deid.digest("address", self.patient_id, value.lower(), str(attempt))
-            fake.seed_instance(int.from_bytes(seed[:8], "big"))
+            fake = self._seeded_faker("address", value.lower(), str(attempt))
             street, city = fake.street_address(), fake.city()
             words = {w.lower() for w in _WORD.findall(f"{street} {city}")}
             if not words & self.exclude:
@@ -436,59 +447,107 @@ class _RecordPlan:
         return out
 
     def surrogate_zip(self, zipcode: str) -> str:
-        digest = self.deid.digest("zip", self.patient_id, zipcode)
-        return f"{int.from_bytes(digest[:4], 'big') % 100_000:05d}"
+        digest = self.deid.digest("zip", self.patient_id, zipcode[:5])
+        return _digits_like(zipcode, f"{int.from_bytes(digest[:8], 'big'):020d}")
+
+    def surrogate(self, phi_type: str, value: str) -> str:
+        """A realistic surrogate of ``value`` (a detected span of type ``phi_type``)."""
+        rng = self.rng(phi_type, value.lower())
+        digits = "".join(rng.choice("0123456789") for _ in range(24))
+        maker = {
+            "NAME": lambda: self.surrogate_name(value, positional=True),
+            "DATE": lambda: self.shift_date(value),
+            "AGE": lambda: "90+",
+            "PHONE": lambda: self._phone(value, rng),
+            "EMAIL": lambda: self._email(rng),
+            "URL": lambda: self._url(value, digits),
+            "IP": lambda: (
+                rng.choice(("192.0.2", "198.51.100", "203.0.113")) + f".{rng.randint(1, 254)}"
+            ),
+            "SSN": lambda: _digits_like(value, "9" + digits) if "-" in value else digits[:4],
+            "MRN": lambda: "S" + digits[: max(5, sum(c.isdigit() for c in value))],
+            "ZIP": lambda: self.surrogate_zip(value),
+            "ADDRESS": lambda: self._seeded_faker("street", value.lower()).street_address(),
+            "CITY": lambda: self._city(value),
+            "FACILITY": lambda: self._facility(rng),
+        }.get(phi_type, lambda: self._shape_like(value, rng))
+        return maker()
+
+    @staticmethod
+    def _phone(value: str, rng: random.Random) -> str:
+        # 555-0100..0199 is reserved for fiction: a surrogate can never be someone's number.
+        area = f"{rng.choice('23456789')}{rng.randint(0, 8)}{rng.randint(0, 9)}"
+        line = f"55501{rng.randint(0, 99):02d}"
+        count = sum(c.isdigit() for c in value)
+        new = {7: line, 10: area + line, 11: "1" + area + line}.get(count)
+        return _digits_like(value, new) if new else f"({area}) 555-01{line[-2:]}"
+
+    def _city(self, value: str) -> str:
+        for attempt in range(20):  # Faker cities embed person names ("North David")
+            city = self._seeded_faker("city", value.lower(), str(attempt)).city()
+            if not {w.lower() for w in _WORD.findall(city)} & self.exclude:
+                break
+        return city
+
+    def _pick(self, rng: random.Random, pool: tuple[str, ...]) -> str:
+        """A name of ``pool`` that is no real name of this record (it would read as a leak)."""
+        candidate = rng.choice(pool)
+        while candidate.lower() in self.exclude:
+            candidate = rng.choice(pool)
+        return candidate
+
+    def _email(self, rng: random.Random) -> str:
+        firsts, lasts = usable_names()
+        domain = rng.choice(("example.com", "example.org", "example.net"))
+        return f"{self._pick(rng, firsts).lower()}.{self._pick(rng, lasts).lower()}@{domain}"
+
+    @staticmethod
+    def _url(value: str, digits: str) -> str:
+        host = "www.example.net" if "www." in value.lower() else "records.example.net"
+        scheme = "" if value.lower().startswith("www.") else "https://"
+        return f"{scheme}{host}/{digits[:6]}"
+
+    def _facility(self, rng: random.Random) -> str:
+        _, lasts = usable_names()
+        kind = rng.choice(
+            ("Memorial Hospital", "Medical Center", "Family Clinic", "Community Hospital")
+        )
+        return f"{self._pick(rng, lasts)} {kind}"
+
+    @staticmethod
+    def _shape_like(value: str, rng: random.Random) -> str:
+        """Same length and character classes (letters stay letters, digits stay digits)."""
+
+        def swap(c: str) -> str:
+            if c.isdigit():
+                return rng.choice("0123456789")
+            if c.isalpha():
+                letter = rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ")
+                return letter if c.isupper() else letter.lower()
+            return c
+
+        return "".join(swap(c) for c in value)
+
+    def shift_date(self, value: str) -> str:
+        """``value`` (any recognised date format) moved by the patient's offset, format kept."""
+        for pattern in patterns.DATE_PARSERS:
+            match = pattern.fullmatch(value)
+            parsed = _parse_date_match(match) if match else None
+            if parsed:
+                return _render_like(match, parsed[0] + timedelta(days=self.offset), parsed[1])
+        return "[DATE]"  # unparseable (e.g. 30 February): no realistic shift exists
 
     # Spans
     def spans(self, text: str) -> list[_Span]:
-        spans = self._pattern_spans(text) + self._date_spans(text) + self._titled_spans(text)
+        """Every PHI span of ``text`` with its surrogate, overlaps resolved."""
+        spans = []
+        for start, end, phi_type, from_tagger in self.deid.detect_raw(text):
+            value = text[start:end]
+            priority = _TAGGER_PRIORITY if from_tagger else _PRIORITY.get(phi_type, 5)
+            spans.append(_Span(start, end, priority, phi_type, self.surrogate(phi_type, value)))
         for key, value in self.items:
             spans += self._known_spans(text, key, value)
         return _resolve(spans)
-
-    def _pattern_spans(self, text: str) -> list[_Span]:
-        spans = [
-            _Span(m.start(), m.start() + len(m.group().rstrip(".,;:)")), 0, "url", "[URL]")
-            for m in _URL.finditer(text)
-        ]
-        for kind, priority in (("email", 0), ("ssn", 2), ("phone", 2)):
-            spans += [
-                _Span(m.start(), m.end(), priority, kind, f"[{kind.upper()}]")
-                for m in _PHI[kind].finditer(text)
-            ]
-        spans += [
-            _Span(m.start("v"), m.end("v"), 2, "mrn", "[MRN]") for m in _MRN_VALUE.finditer(text)
-        ]
-        spans += [
-            _Span(m.start("v"), m.end("v"), 6, "zip", self.surrogate_zip(m.group("v")))
-            for m in _ZIP.finditer(text)
-        ]
-        return spans
-
-    def _date_spans(self, text: str) -> list[_Span]:
-        spans = []
-        for pattern in _DATES:
-            for match in pattern.finditer(text):
-                parsed = _parse_date_match(match)
-                if parsed is None:
-                    spans.append(_Span(match.start(), match.end(), 3, "date", "[DATE]"))
-                    continue
-                shifted = parsed[0] + timedelta(days=self.offset)
-                replacement = _render_like(match, shifted, parsed[1])
-                spans.append(_Span(match.start(), match.end(), 3, "date", replacement))
-        return spans
-
-    def _titled_spans(self, text: str) -> list[_Span]:
-        return [
-            _Span(
-                m.start("v"),
-                m.end("v"),
-                4,
-                "name",
-                self.surrogate_name(m.group("v"), positional=True),
-            )
-            for m in _TITLED.finditer(text)
-        ]
 
     def _known_spans(self, text: str, key: str, value: str) -> list[_Span]:
         kind = _kind_of(key)
@@ -496,43 +555,89 @@ class _RecordPlan:
             return self._known_date_spans(text, value)
         if kind == "name":
             spans = [
-                _Span(m.start(), m.end(), 1, "name", self.surrogate_name(m.group()))
+                _Span(m.start(), m.end(), 1, "NAME", self.surrogate_name(m.group()))
                 for m in _literal(value).finditer(text)
             ]
             for token in {t for t in _WORD.findall(value) if len(t) > 1}:
                 spans += [
-                    _Span(m.start(), m.end(), 5, "name", self.surrogate_name(m.group()))
+                    _Span(m.start(), m.end(), 5, "NAME", self.surrogate_name(m.group()))
                     for m in _literal(token).finditer(text)
-                    if not _eponym_use(text, m.end())
+                    if not _eponym_use(text, m.end()) or _titled(text, m.start())
                 ]
             return spans
         if kind == "address":
             mapping = self.surrogate_address(value)
             return [
                 _Span(
-                    m.start(), m.end(), 1 if part == value.lower() else 5, "address", mapping[part]
+                    m.start(), m.end(), 1 if part == value.lower() else 5, "ADDRESS", mapping[part]
                 )
                 for part in mapping
                 for m in _literal(part).finditer(text)
             ]
-        placeholder = "[" + (kind if kind != "other" else re.sub(r"\W", "_", key)).upper() + "]"
+        phi_type = _KIND2TYPE[kind]
         return [
-            _Span(m.start(), m.end(), 1, kind, placeholder) for m in _literal(value).finditer(text)
+            _Span(m.start(), m.end(), 1, phi_type, self.surrogate(phi_type, m.group()))
+            for m in _literal(value).finditer(text)
         ]
 
     def _known_date_spans(self, text: str, value: str) -> list[_Span]:
         day = _parse_iso(value)
         if day is None:
             return [
-                _Span(m.start(), m.end(), 1, "date", "[DATE]")
+                _Span(m.start(), m.end(), 1, "DATE", "[DATE]")
                 for m in _literal(value).finditer(text)
             ]
         shifted = day + timedelta(days=self.offset)
         return [
-            _Span(m.start(), m.end(), 3, "date", style(shifted))
+            _Span(m.start(), m.end(), 3, "DATE", style(shifted))
             for style in _date_styles()
             for m in _literal(style(day)).finditer(text)
         ]
+
+
+def _titled(text: str, start: int) -> bool:
+    return patterns.TITLE_BEFORE.search(text, max(0, start - 8), start) is not None
+
+
+def _read_list(path: str | None, field: str) -> list[str]:
+    """Entries of a site list file (one per line; blank lines and ``#`` comments skipped)."""
+    if not path:
+        return []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"deid.{field}={path}: cannot read the site list ({exc.__class__.__name__})"
+        ) from exc
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _site_lists(params: DeidParams) -> dict[str, list[str]]:
+    """Site lists by PHI type; each staff name also counts by its surname (2+ letters)."""
+    staff = _read_list(params.staff_names, "staff_names")
+    surnames = [n.split()[-1] for n in staff if " " in n and len(n.split()[-1]) > 2]
+    return {
+        "NAME": staff + surnames,
+        "FACILITY": _read_list(params.facility_names, "facility_names"),
+        "CITY": _read_list(params.city_names, "city_names"),
+    }
+
+
+@lru_cache(maxsize=4)
+def _build_analyzer(params: DeidParams):
+    """The engine of one ``deid`` section, shared by de-identifiers (about 2 s to build)."""
+    from training.phi.engine import clinicode_analyzer
+    from training.phi.tagger import DEFAULT_MODEL, TokenTagger
+
+    tagger = None
+    if params.tagger:
+        path = DEFAULT_MODEL if params.tagger == "packaged" else Path(params.tagger)
+        if not path.exists():
+            raise ConfigError(f"deid.tagger={params.tagger}: model file not found")
+        tagger = TokenTagger(path)
+    return clinicode_analyzer(
+        params.cache_dir, _site_lists(params), tagger, params.tagger_threshold
+    )
 
 
 class Deidentifier:
@@ -541,14 +646,19 @@ class Deidentifier:
     Args:
         key: Secret key of the HMACs behind pseudonyms, surrogates and date offsets. The same key
             gives the same output, so notes of one patient stay linked across runs.
+        params: The ``deid`` section (site lists, tagger, thresholds); defaults when None.
     """
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, params: DeidParams | None = None) -> None:
+        from clinicode.config import DeidParams
+
         if len(key) < MIN_KEY_BYTES:
             raise ConfigError(f"de-identification key too short: need {MIN_KEY_BYTES}+ bytes")
         self._key = key
+        self.params = params or DeidParams()
         self.stats: Counter[str] = Counter()
-        self.faker = Faker("en_US")  # re-seeded per address: output never depends on call order
+        self.faker = Faker("en_US")  # re-seeded per surrogate: output never depends on call order
+        self._analyzer = None  # built on first use (loads spaCy, the tagger and the site lists)
 
     def digest(self, *parts: str) -> bytes:
         """HMAC-SHA256 of the parts (joined with a separator that cannot occur in them)."""
@@ -565,6 +675,63 @@ class Deidentifier:
         value = int.from_bytes(digest[:4], "big") % (2 * MAX_SHIFT_DAYS)
         return value - MAX_SHIFT_DAYS if value < MAX_SHIFT_DAYS else value - MAX_SHIFT_DAYS + 1
 
+    @property
+    def analyzer(self):
+        """The Presidio engine (patterns, site lists, tagger), built on first use."""
+        if self._analyzer is None:
+            self._analyzer = _build_analyzer(self.params)
+        return self._analyzer
+
+    def detect_raw(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """Pattern, site-list and tagger hits: ``(start, end, phi_type, from_tagger)``.
+
+        Names followed by a disease word ("Wilson disease") are dropped unless titled.
+        """
+        from training.phi.engine import LANGUAGE, TAGGER_RECOGNIZER
+
+        results = self.analyzer.analyze(
+            text, language=LANGUAGE, score_threshold=self.params.score_threshold
+        )
+        hits = []
+        for result in results:
+            start, end, phi_type = result.start, result.end, result.entity_type
+            if phi_type == "NAME" and _eponym_use(text, end) and not _titled(text, start):
+                continue
+            by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
+            hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER))
+        return hits
+
+    def detect(self, text: str, identifiers: dict[str, str] | None = None) -> list[PhiSpan]:
+        """PHI spans of ``text`` as de-identification would replace them (before replacement).
+
+        Args:
+            text: A note.
+            identifiers: Known identifiers of its record (``NoteRecord.identifiers``), if any.
+
+        Returns:
+            Non-overlapping spans sorted by start, typed with ``PHI_TYPES``.
+        """
+        plan = _RecordPlan(self, "", identifiers or {})
+        return [PhiSpan(s.start, s.end, s.kind) for s in plan.spans(text)]
+
+    def deidentify_text(
+        self, text: str, patient_id: str, identifiers: dict[str, str] | None = None
+    ) -> str:
+        """``text`` with every detected identifier replaced by its surrogate.
+
+        Args:
+            text: A note.
+            patient_id: Source patient id: surrogates and the date shift are consistent per id.
+            identifiers: Known identifiers of the record, searched for anywhere.
+
+        Returns:
+            The de-identified text; ``stats`` counts the replacements per type.
+        """
+        plan = _RecordPlan(self, patient_id, identifiers or {})
+        spans = plan.spans(text)
+        self.stats.update(span.kind.lower() for span in spans)
+        return _splice(text, spans)
+
     def deidentify(self, record: NoteRecord) -> NoteRecord:
         """A de-identified copy of ``record``: text, ids and date replaced, identifiers dropped.
 
@@ -575,13 +742,12 @@ class Deidentifier:
             A new record with pseudonymous ids, surrogate text, shifted ``note_date`` and empty
             ``identifiers``. The coding ``quarter`` is kept: it is an operational period.
         """
-        plan = _RecordPlan(self, record)
-        spans = plan.spans(record.text)
-        self.stats.update(span.kind for span in spans)
+        text = self.deidentify_text(record.text, record.patient_id, record.identifiers)
         note_date = record.note_date
         if note_date:
             day = _parse_iso(note_date)
-            note_date = (day + timedelta(days=plan.offset)).isoformat() if day else None
+            offset = self.date_offset(record.patient_id)
+            note_date = (day + timedelta(days=offset)).isoformat() if day else None
             if day is None:
                 self.stats["note_date_dropped"] += 1
         return replace(
@@ -589,7 +755,108 @@ class Deidentifier:
             note_id=self.pseudonym("note", record.note_id),
             patient_id=self.pseudonym("patient", record.patient_id),
             case_id=self.pseudonym("case", record.case_id),
-            text=_splice(record.text, spans),
+            text=text,
             note_date=note_date,
             identifiers={},
         )
+
+
+# Fields of a JSONL record that identify the person (besides the ``_kind_of`` keys).
+_ID_FIELD_MARKERS = ("patient_id", "encounter", "account", "accession", "member", "ssn")
+
+
+def is_identifier_field(name: str) -> bool:
+    """True for a structured identifier field of a JSONL record (dropped from the output)."""
+    lowered = name.lower()
+    if lowered in ("id", "text"):
+        return False
+    return _kind_of(name) != "other" or any(m in lowered for m in _ID_FIELD_MARKERS)
+
+
+def _jsonl_record(line: str, file: str, number: int) -> tuple[dict, NoteRecord]:
+    """Parse one JSONL line into the passthrough dict and a raw record (errors name the field)."""
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(file, f"not valid JSON ({exc.msg})", record=f"line {number}") from None
+    if not isinstance(raw, dict):
+        raise InputError(file, "expected a JSON object", record=f"line {number}")
+    if not isinstance(raw.get("id"), str | int) or isinstance(raw.get("id"), bool):
+        raise InputError(file, "missing or not a string/integer", f"line {number}", "id")
+    if not isinstance(raw.get("text"), str):
+        raise InputError(file, "missing or not a string", f"line {number}", "text")
+    identifiers = {}
+    for name, value in raw.items():
+        if is_identifier_field(name) and value is not None:
+            if not isinstance(value, str | int):
+                raise InputError(file, "identifier must be a string", f"line {number}", name)
+            identifiers[name] = str(value)
+    patient = identifiers.get("patient_id") or identifiers.get("mrn") or str(raw["id"])
+    record = NoteRecord(
+        note_id=str(raw["id"]), patient_id=patient, case_id=str(raw["id"]), text=raw["text"],
+        codes=[], identifiers={k: v for k, v in identifiers.items() if k != "patient_id"},
+    )  # fmt: skip
+    return raw, record
+
+
+def deidentify_jsonl(
+    in_path: str | Path, out_path: str | Path, deidentifier: Deidentifier, progress: bool = True
+) -> Counter[str]:
+    """De-identify a JSONL file of notes: ``text`` replaced, identifier fields dropped.
+
+    Each line is an object with ``id`` and ``text`` and optional structured identifier fields
+    (``patient_name``, ``mrn``, ``birth_date``, ``address``, ``phone``, ``patient_id``...): those
+    are searched for in the text, then dropped. Other fields pass through; ``id`` stays as given.
+    The output is written to a temporary file and renamed, and only if no record fails the
+    residual-PHI gate.
+
+    Args:
+        in_path: Input JSONL.
+        out_path: Output JSONL (replaced atomically).
+        deidentifier: The keyed de-identifier.
+        progress: Show a progress bar (on a terminal).
+
+    Returns:
+        Replacements per PHI type (counts only).
+
+    Raises:
+        InputError: A line is not JSON, not an object, or has a bad ``id``/``text``/identifier
+            field (the message names the file, the line and the field, never a value).
+        DataValidationError: Known identifiers or PHI patterns remain after de-identification.
+    """
+    from tqdm import tqdm
+
+    source, target = Path(in_path), Path(out_path)
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(source), f"cannot read ({exc.__class__.__name__})") from exc
+    before, residual, rows = Counter(deidentifier.stats), Counter(), []
+    for number, line in enumerate(tqdm(lines, unit="note", disable=not progress or None), 1):
+        if not line.strip():
+            continue
+        raw, record = _jsonl_record(line, str(source), number)
+        text = deidentifier.deidentify_text(record.text, record.patient_id, record.identifiers)
+        residual.update(residual_phi(record, text))
+        rows.append({k: v for k, v in raw.items() if not is_identifier_field(k)} | {"text": text})
+    if residual:
+        raise DataValidationError(
+            f"{source}: residual PHI after de-identification, nothing written: {dict(residual)}"
+        )
+    _write_jsonl_atomic(target, rows)
+    counts = deidentifier.stats - before
+    logger.info("de-identified %d notes: %s", len(rows), dict(sorted(counts.items())))
+    return counts
+
+
+def _write_jsonl_atomic(target: Path, rows: list[dict]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,137 @@
+"""PHI detection: each type and date format, eponyms, site lists, the tagger and the families."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clinicode.config import DeidParams
+from training.deid import Deidentifier
+from training.phi.evaluate import score_spans
+from training.phi.synth import FAMILIES, generate_annotated
+from training.phi.tagger import TokenTagger, train_tagger
+from training.phi.types import PHI_TYPES
+
+KEY = b"test-key-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def deid(tmp_path_factory) -> Deidentifier:
+    return Deidentifier(KEY, DeidParams(cache_dir=str(tmp_path_factory.getbasetemp() / "deid")))
+
+
+def _types(deid: Deidentifier, text: str) -> dict[str, str]:
+    return {text[s.start : s.end]: s.phi_type for s in deid.detect(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "phi_type"),
+    [
+        ("Seen by Dr. Okonkwo today.", "Okonkwo", "NAME"),
+        ("Spoke with Mrs. Adaeze Nwosu at bedside.", "Adaeze Nwosu", "NAME"),
+        ("Note by Priya Raman, MD after rounds.", "Priya Raman", "NAME"),
+        ("Pt is a 94-year-old woman.", "94", "AGE"),
+        ("Call (415) 555-0182 today.", "(415) 555-0182", "PHONE"),
+        ("Fax 415.208.7731 now.", "415.208.7731", "PHONE"),
+        ("Mail jane.roe@hotmail.com today.", "jane.roe@hotmail.com", "EMAIL"),
+        ("SSN 536-22-1234 on file.", "536-22-1234", "SSN"),
+        ("MRN: 00481516 on file.", "00481516", "MRN"),
+        ("Account #: A123456789 billed.", "A123456789", "ID"),
+        ("ACCESSION: S24-18832 received.", "S24-18832", "ID"),
+        ("Lives at 42 Maple Street, Salem, OR 97301.", "42 Maple Street", "ADDRESS"),
+        ("Lives at 42 Maple Street, Salem, OR 97301.", "Salem", "CITY"),
+        ("Lives at 42 Maple Street, Salem, OR 97301.", "97301", "ZIP"),
+        ("Portal https://mychart.lakeshore.org/u/8812 today.", None, "URL"),
+        ("Workstation 10.20.4.117 logged.", "10.20.4.117", "IP"),
+        ("Pump serial ZGE078666 checked.", "ZGE078666", "DEVICE"),
+        ("Prescriber DEA AB1234563 on file.", "AB1234563", "LICENSE"),
+        ("Transferred from Lakeshore Memorial Hospital yesterday.", None, "FACILITY"),
+    ],
+)
+def test_each_phi_type_is_detected(deid, text, value, phi_type):
+    found = _types(deid, text)
+    if value is None:
+        assert phi_type in found.values()
+    else:
+        assert found.get(value) == phi_type
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "03/14/2024",
+        "14.03.2024",
+        "2024-03-14",
+        "March 14th",
+        "14-Mar-24",
+        "the 3rd of May",
+        "March 14, 2024",
+        "Mar 14",
+        "3/14/24",
+        "14 March 2024",
+    ],
+)
+def test_each_date_format_is_detected_whole(deid, written):
+    assert _types(deid, f"Follow up on {written} in clinic.").get(written) == "DATE"
+
+
+def test_not_phi_blood_pressure_pain_score_and_icd_codes(deid):
+    text = "BP 168/94, pain 4/10, oriented x3. Dx K50.90 and I10. May need Lasix."
+    assert deid.detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "eponym",
+    ["Parkinson disease", "Crohn's disease", "Hodgkin lymphoma", "Babinski sign", "Graves disease"],
+)
+def test_eponyms_are_not_names(deid, eponym):
+    text = f"History of {eponym}. Mr. Graves is stable."
+    spans = deid.detect(text)
+    start = text.index(eponym)
+    assert not any(s.start < start + len(eponym) and start < s.end for s in spans)
+    assert _types(deid, text).get("Graves") == "NAME"
+
+
+def test_site_lists_catch_what_rules_miss(tmp_path):
+    staff, facilities = tmp_path / "staff.txt", tmp_path / "facilities.txt"
+    staff.write_text("# staff of the site\nZebulon Quackenbush\n", encoding="utf-8")
+    facilities.write_text("Harborview Annex\n", encoding="utf-8")
+    params = DeidParams(
+        cache_dir=str(tmp_path / "cache"), tagger=None,
+        staff_names=str(staff), facility_names=str(facilities),
+    )  # fmt: skip
+    text = "seen with quackenbush; zebulon quackenbush paged. Quackenbush to Harborview Annex."
+    found = _types(Deidentifier(KEY, params), text)
+    assert found.get("Quackenbush") == "NAME" and found.get("Harborview Annex") == "FACILITY"
+    assert "quackenbush" not in found  # site lists are case-sensitive on purpose
+
+
+def test_generator_covers_families_types_and_eponyms():
+    notes = generate_annotated(len(FAMILIES) * 3, seed=3)
+    assert len(FAMILIES) >= 8 and {n.family for n in notes} == set(FAMILIES)
+    types = {s.phi_type for n in notes for s in n.spans}
+    assert types == set(PHI_TYPES)
+    assert sum(bool(n.keep_spans) for n in notes) >= 0.8 * len(notes)
+    assert generate_annotated(5, seed=3)[4].text == notes[4].text  # seeded
+    with pytest.raises(ValueError, match="unknown note families"):
+        generate_annotated(1, families=["held_out_family"])
+
+
+def test_tagger_trains_saves_and_loads_without_pickle(tmp_path):
+    notes = generate_annotated(30, seed=21)
+    path = train_tagger(notes, tmp_path / "tagger.npz", vocabulary=["history", "patient"])
+    with np.load(path, allow_pickle=False) as data:
+        assert data["weights"].dtype == np.float16
+    tagger = TokenTagger(path)
+    text = "Report given to Melinda Clayton, RN. Pt's daughter Bernadette visited."
+    names = {text[s.start : s.end] for s, _ in tagger.predict(text) if s.phi_type == "NAME"}
+    assert "Melinda Clayton" in names
+
+
+def test_detection_on_tuning_families_meets_floor(deid):
+    notes = generate_annotated(40, seed=77)
+    scores = score_spans(notes, [deid.detect(n.text) for n in notes])
+    assert scores["eponyms_kept"] == 1.0
+    for phi_type in ("DATE", "PHONE", "EMAIL", "SSN", "MRN", "URL"):
+        assert scores["recall"][phi_type] == 1.0, phi_type
+    assert scores["recall"]["NAME"] >= 0.95

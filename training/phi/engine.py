@@ -1,0 +1,229 @@
+"""Presidio, offline: a blank spaCy pipeline on disk, our pattern recognizers and the tagger.
+
+Presidio's default engine downloads ``en_core_web_lg`` and fails without network; given the path
+of a saved blank pipeline it skips the download. Pitfalls avoided here (see the team's notes):
+``UsLicenseRecognizer`` is never loaded (it tags ICD-10 codes such as K50), libphonenumber's
+``PhoneRecognizer`` is replaced by a separator-bound regex (it took blood pressures such as
+168/94 for phones, and half of Presidio's time), context words match whole words only
+("lic" must not match "complications") and name patterns are case-sensitive.
+
+Engines are built on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from training.phi import patterns
+
+logger = logging.getLogger(__name__)
+
+LANGUAGE = "en"
+# Presidio's default entity names, mapped to ours (for the baseline's scores).
+PRESIDIO_TO_PHI = {
+    "PERSON": "NAME",
+    "DATE_TIME": "DATE",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "US_SSN": "SSN",
+    "URL": "URL",
+    "IP_ADDRESS": "IP",
+    "LOCATION": "CITY",
+    "US_DRIVER_LICENSE": "LICENSE",
+    "US_BANK_NUMBER": "ID",
+    "US_PASSPORT": "ID",
+    "US_ITIN": "ID",
+    "MEDICAL_LICENSE": "LICENSE",
+    "CREDIT_CARD": "ID",
+    "NRP": "NAME",
+}
+
+
+def default_cache_dir() -> Path:
+    """``$CLINICODE_HOME/.clinicode`` (or ``./.clinicode``): where the blank pipeline is saved."""
+    from clinicode.config import Workspace
+
+    return Workspace().state_dir
+
+
+def blank_pipeline(cache_dir: str | Path | None = None) -> Path:
+    """Path of a blank English spaCy pipeline with lower-case lemmas, saved on first use.
+
+    Presidio matches context words on lemmas, and a blank pipeline has none: the component
+    copies each token's lower-case form into its lemma.
+
+    Args:
+        cache_dir: Folder to keep it in (``spacy-blank`` below it); ``default_cache_dir()``
+            when None.
+
+    Returns:
+        The pipeline folder (about 1 MB: tokenizer and vocabulary, no weights).
+    """
+    import spacy
+
+    _register_lemma_component()
+    target = Path(cache_dir or default_cache_dir()) / "spacy-blank"
+    if (target / "config.cfg").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".spacy-blank-", dir=target.parent))
+    nlp = spacy.blank(LANGUAGE)
+    nlp.add_pipe("clinicode_lower_lemma")
+    nlp.to_disk(staging)
+    try:
+        os.replace(staging, target)  # atomic: a concurrent build leaves one complete copy
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+    logger.info("saved a blank spaCy pipeline for Presidio under %s", target)
+    return target
+
+
+def _register_lemma_component() -> None:
+    from spacy.language import Language
+
+    if Language.has_factory("clinicode_lower_lemma"):
+        return
+
+    @Language.component("clinicode_lower_lemma")
+    def lower_lemma(doc):
+        for token in doc:
+            token.lemma_ = token.lower_
+        return doc
+
+
+def _nlp_engine(cache_dir: str | Path | None):
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    model = str(blank_pipeline(cache_dir))
+    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": LANGUAGE, "model_name": model}]}
+    return NlpEngineProvider(nlp_configuration=config).create_engine()
+
+
+def presidio_default_analyzer(cache_dir: str | Path | None = None):
+    """Presidio's predefined recognizers on the blank pipeline: the baseline to beat.
+
+    Args:
+        cache_dir: Folder of the blank pipeline (see ``blank_pipeline``).
+
+    Returns:
+        An ``AnalyzerEngine`` with Presidio's defaults (``load_predefined_recognizers``, default
+        context matching). Its entity names map to ours through ``PRESIDIO_TO_PHI``.
+    """
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+    nlp_engine = _nlp_engine(cache_dir)
+    registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+    registry.load_predefined_recognizers(languages=[LANGUAGE], nlp_engine=nlp_engine)
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
+
+
+def _pattern_recognizers(site_lists: dict[str, Iterable[str]]) -> list:
+    from presidio_analyzer import Pattern, PatternRecognizer
+
+    recognizers = []
+    for entity, flags, items, context in patterns.RECOGNIZERS:
+        recognizers.append(
+            PatternRecognizer(
+                supported_entity=entity,
+                name=f"clinicode_{entity.lower()}_{len(recognizers)}",
+                patterns=[Pattern(name, regex, score) for name, regex, score in items],
+                context=list(context) or None,
+                global_regex_flags=flags,
+                supported_language=LANGUAGE,
+            )
+        )
+    for entity, entries in site_lists.items():
+        entries = sorted({e.strip() for e in entries if e.strip()}, key=len, reverse=True)
+        if entries:
+            recognizers.append(
+                PatternRecognizer(
+                    supported_entity=entity,
+                    name=f"clinicode_site_{entity.lower()}",
+                    deny_list=entries,
+                    deny_list_score=0.95,
+                    global_regex_flags=patterns.CASE_SENSITIVE,
+                    supported_language=LANGUAGE,
+                )
+            )
+    return recognizers
+
+
+TAGGER_RECOGNIZER = "clinicode_tagger"
+
+
+def _tagger_recognizer(tagger, threshold: float):
+    """The token tagger as a Presidio recognizer (entities NAME, FACILITY, CITY, ADDRESS)."""
+    import regex
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from training.phi.tagger import TAGGED_TYPES
+
+    house_number = regex.compile(r"\d{1,6}[ \t]+$")
+    lab_value = regex.compile(r"[ \t]*:?[ \t]*\d")
+
+    class TaggerRecognizer(EntityRecognizer):
+        def load(self) -> None:  # the model is loaded by the caller
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            results = []
+            for span, score in tagger.predict(text, threshold):
+                if span.end - span.start <= 3 and lab_value.match(text, span.end):
+                    continue  # a lab abbreviation and its value ("Na 129", "Plt 375")
+                start = span.start
+                if span.phi_type == "ADDRESS":  # the house number is not a capitalised token
+                    number = house_number.search(text, max(0, start - 8), start)
+                    start = number.start() if number else start
+                results.append(
+                    RecognizerResult(
+                        span.phi_type,
+                        start,
+                        span.end,
+                        score,
+                        recognition_metadata={
+                            RecognizerResult.RECOGNIZER_NAME_KEY: TAGGER_RECOGNIZER,
+                            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        },
+                    )
+                )
+            return results
+
+    return TaggerRecognizer(supported_entities=list(TAGGED_TYPES), name=TAGGER_RECOGNIZER)
+
+
+def clinicode_analyzer(
+    cache_dir: str | Path | None = None,
+    site_lists: dict[str, Iterable[str]] | None = None,
+    tagger=None,
+    tagger_threshold: float = 0.5,
+):
+    """The de-identifier's Presidio engine: our pattern recognizers, site lists and tagger.
+
+    Args:
+        cache_dir: Folder of the blank pipeline.
+        site_lists: Entity type (``NAME``, ``FACILITY``...) to exact strings of the site.
+        tagger: A ``TokenTagger``, or None for rules only.
+        tagger_threshold: Minimum token probability of the tagger.
+
+    Returns:
+        An ``AnalyzerEngine`` whose entity names are ``PHI_TYPES``.
+    """
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    nlp_engine = _nlp_engine(cache_dir)
+    recognizers = _pattern_recognizers(site_lists or {})
+    if tagger is not None:
+        recognizers.append(_tagger_recognizer(tagger, tagger_threshold))
+    registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE])
+    return AnalyzerEngine(
+        registry=registry,
+        nlp_engine=nlp_engine,
+        supported_languages=[LANGUAGE],
+        context_aware_enhancer=LemmaContextAwareEnhancer(context_matching_mode="whole_word"),
+    )

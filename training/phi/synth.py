@@ -1,0 +1,444 @@
+"""Synthetic notes with gold PHI spans, in many template families, to tune and test detection.
+
+Each family is written differently on purpose (a telephone encounter reads nothing like a pathology
+report): a detector tuned on one phrasing catches about half the identifiers of another. Every
+family mixes names with and without titles (patients, relatives, clinicians), facility names,
+dates in many formats (with and without a year), ages over 89 and the structured identifiers,
+plus medical eponyms ("Hodgkin lymphoma", "Babinski sign") marked as ``keep_spans``. A patient's
+surname is sometimes an eponym ("Mr. Graves"), so that only the context tells the two apart.
+
+The held-out families of the benchmark live elsewhere; nothing here is scored as held-out.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from faker import Faker
+
+from training.phi.types import AnnotatedNote, PhiSpan
+
+_SLOT = re.compile(r"\{(\w+)\}")
+KEEP = "KEEP"  # slot kind of text that must survive (eponyms)
+
+EPONYM_PHRASES = (
+    "Parkinson disease",
+    "Parkinson's disease",
+    "Crohn's disease",
+    "Crohn's",
+    "Hodgkin lymphoma",
+    "Babinski sign",
+    "Graves disease",
+    "Graves' disease",
+    "Wilson disease",
+    "Bell's palsy",
+    "Barrett esophagus",
+    "Cushing syndrome",
+    "Down syndrome",
+    "Alzheimer disease",
+    "Paget disease",
+    "Raynaud phenomenon",
+    "Hashimoto thyroiditis",
+    "Huntington disease",
+    "Marfan syndrome",
+    "Kaposi sarcoma",
+    "Guillain-Barre syndrome",
+    "Tourette syndrome",
+    "Addison disease",
+    "Baker cyst",
+    "Homans sign",
+    "Murphy sign",
+    "Apgar score",
+    "Glasgow coma scale",
+)
+# Surnames that are also eponyms: as a titled patient they are names ("Mr. Graves").
+EPONYM_SURNAMES = ("Graves", "Wilson", "Parkinson", "Bell", "Addison", "Baker", "Murphy", "Down")
+DRUGS = (
+    "Lasix",
+    "Eliquis",
+    "Tylenol",
+    "Norco",
+    "Zofran",
+    "Keflex",
+    "Coumadin",
+    "Lipitor",
+    "Xarelto",
+    "Synthroid",
+    "Protonix",
+    "Flomax",
+    "Januvia",
+    "Plavix",
+    "Metformin",
+    "Lisinopril",
+)
+_FACILITY_FORMS = (
+    "{last} Memorial Hospital",
+    "St. {first} Medical Center",
+    "{city} General Hospital",
+    "{last} Family Clinic",
+    "{city} Regional Medical Center",
+    "{last} Rehabilitation Center",
+    "Mercy {city} Hospital",
+    "{city} Community Health Center",
+    "{last} Cancer Institute",
+    "{last}-{last2} Orthopedic Associates",
+    "Good Samaritan Hospital of {city}",
+)
+_CITIES = (
+    "Springfield",
+    "Riverside",
+    "Fairview",
+    "Madison",
+    "Georgetown",
+    "Salem",
+    "Clinton",
+    "Greenville",
+    "Bristol",
+    "Dover",
+    "Oakland",
+    "Tacoma",
+    "Fresno",
+    "Toledo",
+    "Durham",
+)
+_RELATIONS = ("daughter", "son", "wife", "husband", "sister", "brother", "niece", "mother")
+_TITLES_F, _TITLES_M = ("Ms.", "Mrs.", "Miss"), ("Mr.",)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _ordinal(day: int) -> str:
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(day % 10 * (day // 10 != 1), "th")
+    return f"{day}{suffix}"
+
+
+DATE_FORMATS: tuple[Callable[[date], str], ...] = (
+    lambda d: f"{d.month:02d}/{d.day:02d}/{d.year}",
+    lambda d: f"{d.month}/{d.day}/{d.year % 100:02d}",
+    lambda d: f"{d.day:02d}.{d.month:02d}.{d.year}",
+    lambda d: d.isoformat(),
+    lambda d: f"{_MONTHS[d.month - 1]} {d.day}, {d.year}",
+    lambda d: f"{_MONTHS[d.month - 1]} {_ordinal(d.day)}",
+    lambda d: f"{d.day:02d}-{_MONTHS[d.month - 1][:3]}-{d.year % 100:02d}",
+    lambda d: f"the {_ordinal(d.day)} of {_MONTHS[d.month - 1]}",
+    lambda d: f"the {_ordinal(d.day)} of {_MONTHS[d.month - 1]} {d.year}",
+    lambda d: f"{_MONTHS[d.month - 1][:3]} {d.day}",
+    lambda d: f"{d.day} {_MONTHS[d.month - 1]} {d.year}",
+    lambda d: f"{_MONTHS[d.month - 1][:3]}. {d.day}, {d.year}",
+    lambda d: f"{d.month:02d}-{d.day:02d}-{d.year}",
+)
+
+# Families: lines of text with {slots}. A line starting with "?" is optional (kept 60% of the time).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "discharge_summary": (
+        "DISCHARGE SUMMARY - {facility}",
+        "Patient: {pt_upper}    MRN: {mrn}    DOB: {dob}",
+        "Admission date: {date1}    Discharge date: {date2}",
+        "Attending: {dr_full}, MD",
+        "?Account: {acct}",
+        "HISTORY: {pt_first} {pt_last} is a {age}-year-old admitted for {epo} and {drug} toxicity.",
+        "HOSPITAL COURSE: {title} {pt_last} improved. {drug} was held. Known {epo2}.",
+        "?Family: {title2} {rel_full} ({rel}) at bedside, reachable at {phone}.",
+        "FOLLOW-UP: see Dr. {dr2_last} at {facility2} on {date3}. Fax summary to {fax}.",
+        "Electronically signed by {dr_full} on {date2}.",
+    ),
+    "telephone_encounter": (
+        "Telephone encounter {date1}",
+        "Caller: {rel_first} ({rel} of {pt_first}) called back at {phone} regarding {pt_first}.",
+        "{pt_first} reports dizziness since {date2}; takes {drug}. History of {epo}.",
+        "?Patient lives at {street}, {city}, {state} {zip}.",
+        "Advised to call {facility} or email {email} with questions.",
+        "Spoke with {pt_full}; verified DOB {dob} and SSN ending {ssn}.",
+        "?Message routed to Nurse {nurse_full}.",
+        "-- {dr_first} {dr_last}, {cred}",
+    ),
+    "referral_letter": (
+        "{facility}",
+        "{street}, {city}, {state} {zip}",
+        "{date1}",
+        "Dear Dr. {dr2_last},",
+        "Thank you for seeing {title} {pt_full} (DOB {dob}, MRN {mrn}) who was referred for "
+        "evaluation of {epo}.",
+        "{title} {pt_last} is {age} and lives with her {rel} {rel_full} in {city2}.",
+        "?Insurance member ID {plan}. Prior records at {url}.",
+        "Please contact my office at {phone} or {email}.",
+        "Sincerely,",
+        "{dr_full}, MD",
+        "{facility2}",
+    ),
+    "nursing_note": (
+        "NURSING NOTE {date1} 0700",
+        "Pt {pt_last}, {pt_first} resting in bed. Vitals BP {bp}, HR 88. Pain 4/10.",
+        "?Pt's {rel} {rel_first} visited and asked about {epo}.",
+        "{drug} given as ordered. Fall precautions. {epo2} noted in chart.",
+        "Report given to {nurse_first} {nurse_last}, RN. Call light within reach.",
+        "?Pt states she was born the {dob_words} and is {age} yrs old.",
+        "Pump serial {device}. Room phone {phone}.",
+    ),
+    "radiology_report": (
+        "{facility} Department of Radiology",
+        "EXAM: CT chest with contrast    ACCESSION: {accession}    DATE: {date1}",
+        "PATIENT: {pt_full}    MRN: {mrn}    AGE: {age}",
+        "?ORDERING: {dr_full}, MD    VISIT: {visit}",
+        "COMPARISON: Prior study of {date2} at {facility2}.",
+        "FINDINGS: No acute abnormality. Findings compatible with {epo}.",
+        "?Images available at {url} from workstation {ip}.",
+        "IMPRESSION: Stable. Discussed with Dr. {dr2_last} by phone {phone} on {date3}.",
+        "Dictated by: {dr_first} {dr_last}, MD",
+    ),
+    "pathology_report": (
+        "SURGICAL PATHOLOGY REPORT  Case: {accession}",
+        "Name: {pt_upper}  MRN: {mrn}  Collected: {date1}  Received: {date2}",
+        "Submitting physician: {dr_full}   Facility: {facility}",
+        "CLINICAL HISTORY: {age} year old with suspected {epo}.",
+        "DIAGNOSIS: Lymph node, excision: {epo2}.",
+        "?Block IDs held at {facility2}. Verified by {dr2_first} {dr2_last}, MD on {date3}.",
+        "Pathologist license {license}. Reports: {email}.",
+    ),
+    "ed_triage": (
+        "ED TRIAGE  {date1}  Arrival 14:32",
+        "{pt_full}, {age} y/o, brought by {rel} ({rel_full}) from {facility}.",
+        "CC: fall at home, {street}, {city}.",
+        "?Pt states last seen by Dr. {dr2_last} on {date2}.",
+        "Vitals: BP {bp}, HR 102, SpO2 94%. GCS 15. Hx of {epo}.",
+        "Home meds: {drug}. Emergency contact {phone}. Visit #{visit}.",
+        "Triage RN: {nurse_first} {nurse_last}",
+    ),
+    "medication_reconciliation": (
+        "Medication reconciliation - {pt_last}, {pt_first} - {date1}",
+        "Pharmacy: {facility} Pharmacy, {city}, ph {phone}, fax {fax}.",
+        "{drug} 40 mg daily - started {date2} by Dr. {dr_last}.",
+        "?{drug2} held since {date3} for {epo}.",
+        "Reviewed with patient and {rel} {rel_first} {rel_last}.",
+        "Prescriber DEA {license}. Account {acct}.",
+        "Completed by {nurse_full}, PharmD",
+    ),
+    "progress_note": (
+        "Progress Note  Hospital day 3  {date1}",
+        "S: {pt_first} feels better. {rel_first} asks about discharge to {facility2}.",
+        "O: BP {bp}. {epo} stable. Negative {epo2}.",
+        "A/P: {age} yo with {epo}. Continue {drug}. Dr. {dr2_last} (cardiology) to see today.",
+        "?Next visit {date2}. Portal {url}.",
+        "{dr_first} {dr_last}, MD  pager {phone}",
+    ),
+    "consult_note": (
+        "{specialty} CONSULTATION",
+        "Requested by: Dr. {dr2_first} {dr2_last}    Date: {date1}",
+        "Reason: {title} {pt_last} is a {age} year old with {epo}.",
+        "Social: lives in {city} with {rel} {rel_full}; retired from {facility2}.",
+        "?Previously treated at {facility} ({date2}); records faxed to {fax}.",
+        "Impression: {epo2}. Will follow. SSN on file {ssn}.",
+        "Thank you, {dr_full}",
+    ),
+}
+_CREDS = ("MD", "RN", "NP", "PA-C", "DO")
+_SPECIALTIES = ("NEUROLOGY", "CARDIOLOGY", "GASTROENTEROLOGY", "HEMATOLOGY", "RHEUMATOLOGY")
+
+
+class _People:
+    """Names and identifiers of one note, drawn from one seeded generator."""
+
+    def __init__(self, rng: random.Random, fake: Faker) -> None:
+        from training.deid import usable_names
+
+        self.rng, self.fake = rng, fake
+        firsts, lasts = usable_names()
+        self.firsts, self.lasts = firsts, lasts
+
+    def first(self) -> str:
+        return self.rng.choice(self.firsts)
+
+    def last(self, eponym_rate: float = 0.0) -> str:
+        if self.rng.random() < eponym_rate:
+            return self.rng.choice(EPONYM_SURNAMES)
+        return self.rng.choice(self.lasts)
+
+    def city(self) -> str:
+        return self.rng.choice(_CITIES) if self.rng.random() < 0.5 else self.fake.city()
+
+    def facility(self) -> str:
+        form = self.rng.choice(_FACILITY_FORMS)
+        return form.format(
+            last=self.last(), last2=self.last(), first=self.first(), city=self.city()
+        )
+
+    def digits(self, n: int) -> str:
+        return "".join(self.rng.choice("0123456789") for _ in range(n))
+
+
+def _structured(p: _People) -> dict[str, tuple[str, str]]:
+    """Structured identifier slots: value and PHI type."""
+    rng, d = p.rng, p.digits
+    phone = rng.choice(
+        [
+            f"({d(3)}) {d(3)}-{d(4)}",
+            f"{d(3)}-{d(3)}-{d(4)}",
+            f"{d(3)}.{d(3)}.{d(4)}",
+            f"+1 {d(3)} {d(3)} {d(4)}",
+        ]
+    )
+    return {
+        "phone": (phone, "PHONE"),
+        "fax": (f"({d(3)}) {d(3)}-{d(4)}", "PHONE"),
+        "email": (f"{p.first().lower()}.{p.last().lower()}@{p.fake.free_email_domain()}", "EMAIL"),
+        "ssn": (rng.choice([f"{rng.randint(100, 665)}-{d(2)}-{d(4)}", d(4)]), "SSN"),
+        "mrn": (rng.choice([d(8), d(7), f"E{d(7)}", f"MR{d(6)}"]), "MRN"),
+        "acct": (rng.choice([d(10), f"A{d(9)}", f"{d(4)}-{d(6)}"]), "ID"),
+        "accession": (rng.choice([f"S{d(2)}-{d(5)}", f"CT{d(8)}", f"RAD-{d(7)}"]), "ID"),
+        "visit": (rng.choice([d(9), f"V{d(8)}", f"{d(2)}-{d(7)}"]), "ID"),
+        "plan": (f"{p.fake.lexify('???').upper()}{d(9)}", "ID"),
+        "url": (
+            f"https://{rng.choice(['portal', 'mychart', 'records'])}."
+            f"{p.last().lower()}health.org/p/{d(6)}",
+            "URL",
+        ),
+        "ip": (f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}", "IP"),
+        "device": (
+            rng.choice(
+                [f"{p.fake.bothify('??#####?').upper()}", f"{p.fake.bothify('???######').upper()}"]
+            ),
+            "DEVICE",
+        ),
+        "license": (rng.choice([f"{p.fake.lexify('??').upper()}{d(7)}", f"MD{d(6)}"]), "LICENSE"),
+    }
+
+
+def _slots(rng: random.Random, fake: Faker) -> dict[str, tuple[str, str | None]]:
+    """Every slot of a note: its text and its PHI type (None for plain text, KEEP for eponyms)."""
+    p = _People(rng, fake)
+    female = rng.random() < 0.5
+    pt_first, pt_last = p.first(), p.last(eponym_rate=0.12)
+    rel_first, rel_last = p.first(), rng.choice([pt_last, p.last()])
+    dr_first, dr_last, dr2_first, dr2_last = p.first(), p.last(), p.first(), p.last(0.05)
+    nurse_first, nurse_last = p.first(), p.last()
+    age = rng.choice([rng.randint(91, 104), rng.randint(90, 99), rng.randint(18, 88)])
+    day = date(2018, 1, 1) + timedelta(days=rng.randint(0, 2900))
+    dob = day - timedelta(days=365 * int(age) + rng.randint(0, 300))
+    epos = rng.sample(EPONYM_PHRASES, 2)
+    slots: dict[str, tuple[str, str | None]] = {
+        "pt_first": (pt_first, "NAME"),
+        "pt_last": (pt_last, "NAME"),
+        "pt_full": (f"{pt_first} {pt_last}", "NAME"),
+        "pt_upper": (f"{pt_last.upper()}, {pt_first.upper()}", "NAME"),
+        "rel_first": (rel_first, "NAME"),
+        "rel_last": (rel_last, "NAME"),
+        "rel_full": (f"{rel_first} {rel_last}", "NAME"),
+        "rel": (rng.choice(_RELATIONS), None),
+        "dr_first": (dr_first, "NAME"),
+        "dr_last": (dr_last, "NAME"),
+        "dr_full": (f"{dr_first} {dr_last}", "NAME"),
+        "dr2_first": (dr2_first, "NAME"),
+        "dr2_last": (dr2_last, "NAME"),
+        "nurse_first": (nurse_first, "NAME"),
+        "nurse_last": (nurse_last, "NAME"),
+        "nurse_full": (f"{nurse_first} {nurse_last}", "NAME"),
+        "title": (rng.choice(_TITLES_F if female else _TITLES_M), None),
+        "title2": (rng.choice(_TITLES_F + _TITLES_M), None),
+        "cred": (rng.choice(_CREDS), None),
+        "specialty": (rng.choice(_SPECIALTIES), None),
+        "facility": (p.facility(), "FACILITY"),
+        "facility2": (p.facility(), "FACILITY"),
+        "city": (p.city(), "CITY"),
+        "city2": (p.city(), "CITY"),
+        "state": (fake.state_abbr(include_territories=False), None),
+        "zip": (fake.zipcode(), "ZIP"),
+        "street": (fake.street_address(), "ADDRESS"),
+        "age": (str(age), "AGE" if age > 89 else None),
+        "dob": (rng.choice(DATE_FORMATS)(dob), "DATE"),
+        "dob_words": (f"{_ordinal(dob.day)} of {_MONTHS[dob.month - 1]}", "DATE"),
+        "epo": (epos[0], KEEP),
+        "epo2": (epos[1], KEEP),
+        "drug": (rng.choice(DRUGS), None),
+        "drug2": (rng.choice(DRUGS), None),
+        "bp": (f"{rng.randint(95, 175)}/{rng.randint(55, 105)}", None),
+    }
+    for index in (1, 2, 3):
+        when = day + timedelta(days=rng.randint(0, 20) * (index - 1))
+        slots[f"date{index}"] = (rng.choice(DATE_FORMATS)(when), "DATE")
+    slots.update(_structured(p))
+    return slots
+
+
+def _render(lines: tuple[str, ...], slots: dict, rng: random.Random) -> AnnotatedNote:
+    text, spans, keep = [], [], []
+    length = 0
+    for line in lines:
+        if line.startswith("?"):
+            if rng.random() > 0.6:
+                continue
+            line = line[1:]
+        cursor = 0
+        for match in _SLOT.finditer(line):
+            literal = line[cursor : match.start()]
+            value, kind = slots[match.group(1)]
+            text.append(literal)
+            length += len(literal)
+            if kind == KEEP:
+                keep.append((length, length + len(value)))
+            elif kind is not None:
+                spans.append(PhiSpan(length, length + len(value), kind))
+            text.append(value)
+            length += len(value)
+            cursor = match.end()
+        tail = line[cursor:] + "\n"
+        text.append(tail)
+        length += len(tail)
+    return AnnotatedNote(text="".join(text), spans=spans, keep_spans=keep)
+
+
+def _identifiers(slots: dict) -> dict[str, str]:
+    """The structured fields a source would carry for this note (a subset, as in real feeds)."""
+    return {
+        "patient_name": slots["pt_full"][0],
+        "mrn": slots["mrn"][0],
+        "phone": slots["phone"][0],
+    }
+
+
+def generate_annotated(
+    n: int, seed: int = 0, families: list[str] | tuple[str, ...] | None = None
+) -> list[AnnotatedNote]:
+    """Synthetic notes with gold PHI spans, cycling through template families.
+
+    Args:
+        n: Number of notes.
+        seed: Seed of every random draw (same seed, same notes).
+        families: Names of ``FAMILIES`` to use; all of them when None.
+
+    Returns:
+        Annotated notes; ``identifiers`` holds the patient name, MRN and phone as structured
+        fields, and ``patient_id`` a synthetic id.
+
+    Raises:
+        ValueError: An unknown family name.
+    """
+    chosen = list(families or FAMILIES)
+    unknown = sorted(set(chosen) - set(FAMILIES))
+    if unknown:
+        raise ValueError(f"unknown note families {unknown}; choose from {sorted(FAMILIES)}")
+    rng, fake = random.Random(seed), Faker("en_US")
+    fake.seed_instance(seed)
+    notes = []
+    for index in range(n):
+        family = chosen[index % len(chosen)]
+        slots = _slots(rng, fake)
+        note = _render(FAMILIES[family], slots, rng)
+        note.family, note.patient_id = family, f"SYN{seed}-{index}"
+        note.identifiers = _identifiers(slots)
+        notes.append(note)
+    return notes

@@ -1,0 +1,265 @@
+"""Token-level PHI tagger: a logistic regression on hashed features of capitalised tokens.
+
+Rules catch structured identifiers; free-text ones (names, facilities, cities, streets) need
+context. The tagger scores every capitalised token from its shape, affixes, neighbours and three
+lexicon flags: whether it is a medical or common English word (the *safe vocabulary*, built from
+the ICD-10-CM descriptions plus Faker's English word list and a short clinical list), a Faker
+first name or a Faker last name. A capitalised token outside the safe vocabulary is suspicious;
+the model learns how suspicious from context.
+
+Features are hashed with CRC-32 (stable across processes, unlike ``hash``) into 2**18 buckets.
+The artifact is an ``.npz`` of float16 weights plus the safe vocabulary (no pickle), shipped as
+``training/phi/tagger_model.npz`` and rebuilt with ``python -m training.phi.tagger --out PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from training.phi.types import AnnotatedNote, PhiSpan
+
+logger = logging.getLogger(__name__)
+
+TAGGED_TYPES = ("NAME", "FACILITY", "CITY", "ADDRESS")
+LABELS = ("O", *TAGGED_TYPES)
+N_BUCKETS = 2**18
+DEFAULT_MODEL = Path(__file__).with_name("tagger_model.npz")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+|[^\sA-Za-z\d]")
+_SHAPE = (re.compile(r"[A-Z]+"), re.compile(r"[a-z]+"), re.compile(r"\d+"))
+# Words of notes that are neither ICD terms nor in Faker's word list; months and days too.
+_CLINICAL_WORDS = """patient pt history exam assessment plan discharge summary vitals impression
+findings diagnosis clinical follow up report reports telephone encounter caller nurse nursing note
+progress consult consultation requested reason social home meds medication reconciliation pharmacy
+prescriber completed triage arrival emergency contact visit account accession exam date dob mrn
+ssn fax phone email dear sincerely thank you regards electronically signed attending admission
+hospital course family dictated ordering comparison images department radiology pathology surgical
+case name collected received submitting physician facility block ids held verified pathologist
+license insurance member prior records please office care unit room bed pump serial advised
+spoke message routed resting vitals report given call light fall precautions stable discussed
+negative positive continue held started daily bid tid prn mg ml hr bp spo gcs cc hx yo yrs old
+rn md np do pa pharmd dea npi ct mri xr us ekg ecg icu ed er or pacu pcp s o a p requested
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+mr mrs ms miss dr st the and of with for to in on at by from""".split()
+
+
+@lru_cache(maxsize=1)
+def _name_lexicons() -> tuple[frozenset[str], frozenset[str]]:
+    from faker.providers.person.en_US import Provider
+
+    return (
+        frozenset(n.lower() for n in Provider.first_names),
+        frozenset(n.lower() for n in Provider.last_names),
+    )
+
+
+def build_safe_vocabulary() -> list[str]:
+    """Medical and common English words: ICD-10-CM description words, Faker's words, a short list.
+
+    Returns:
+        Sorted lower-case words (about 8k). Imports simple-icd-10-cm (about 2 s).
+    """
+    import simple_icd_10_cm as cm
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    words = set(_CLINICAL_WORDS) | {w.lower() for w in Lorem.word_list}
+    for code in cm.get_all_codes(True):
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", cm.get_description(code)))
+    return sorted(words)
+
+
+def _shape(token: str) -> str:
+    out = _SHAPE[0].sub("X", token)
+    out = _SHAPE[1].sub("x", out)
+    return _SHAPE[2].sub("d", out)
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    """Tokens of ``text`` as ``(start, end, token)``: words, digit runs, single symbols."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _is_candidate(token: str) -> bool:
+    return token[0].isupper()
+
+
+def _token_features(
+    text: str, tokens: list[tuple[int, int, str]], i: int, vocab: frozenset[str]
+) -> list[str]:
+    """Feature strings of token ``i`` (a capitalised word)."""
+    firsts, lasts = _name_lexicons()
+    start, _, tok = tokens[i]
+    low = tok.lower().rstrip("'’s") or tok.lower()
+
+    def near(j: int) -> str:
+        return tokens[j][2].lower() if 0 <= j < len(tokens) else "<pad>"
+
+    def near_shape(j: int) -> str:
+        return _shape(tokens[j][2]) if 0 <= j < len(tokens) else "<pad>"
+
+    line_start = i == 0 or "\n" in text[tokens[i - 1][1] : start]
+    lex = f"{low in vocab}{low in firsts}{low in lasts}"
+    prev, nxt = near(i - 1), near(i + 1)
+    return [
+        "bias",
+        f"w={low}",
+        f"sh={_shape(tok)}",
+        f"p3={low[:3]}",
+        f"s3={low[-3:]}",
+        f"s2={low[-2:]}",
+        f"lex={lex}",
+        f"voc={low in vocab}",
+        f"bol={line_start}",
+        f"w-1={prev}",
+        f"w+1={nxt}",
+        f"w-2={near(i - 2)}",
+        f"w+2={near(i + 2)}",
+        f"sh-1={near_shape(i - 1)}",
+        f"sh+1={near_shape(i + 1)}",
+        f"w-1|w+1={prev}|{nxt}",
+        f"lex|w-1={lex}|{prev}",
+        f"lex|w+1={lex}|{nxt}",
+        f"bol|lex={line_start}|{lex}",
+        f"voc-1={prev in vocab}",
+        f"voc+1={nxt in vocab}",
+        f"len={min(len(tok), 12)}",
+    ]
+
+
+def _hash(features: list[str]) -> list[int]:
+    return [zlib.crc32(f.encode("utf-8")) & (N_BUCKETS - 1) for f in features]
+
+
+def _gold_label(spans: list[PhiSpan], start: int) -> str:
+    for span in spans:
+        if span.start <= start < span.end:
+            return span.phi_type if span.phi_type in TAGGED_TYPES else "O"
+    return "O"
+
+
+def train_tagger(
+    notes: list[AnnotatedNote], out_path: str | Path, vocabulary: list[str] | None = None
+) -> Path:
+    """Train the tagger on annotated notes and save it as an ``.npz``.
+
+    Args:
+        notes: Annotated notes (e.g. ``training.phi.synth.generate_annotated``).
+        out_path: Where to write the model.
+        vocabulary: Safe vocabulary; built from ICD-10-CM and Faker when None.
+
+    Returns:
+        The path written.
+    """
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    vocab_list = vocabulary if vocabulary is not None else build_safe_vocabulary()
+    vocab = frozenset(vocab_list)
+    rows, cols, labels = [], [], []
+    for note in notes:
+        tokens = tokenize(note.text)
+        for i, (start, _, tok) in enumerate(tokens):
+            if not _is_candidate(tok):
+                continue
+            hashed = _hash(_token_features(note.text, tokens, i, vocab))
+            rows += [len(labels)] * len(hashed)
+            cols += hashed
+            labels.append(LABELS.index(_gold_label(note.spans, start)))
+    x = csr_matrix((np.ones(len(cols), np.float32), (rows, cols)), shape=(len(labels), N_BUCKETS))
+    model = LogisticRegression(C=2.0, max_iter=400).fit(x, labels)
+    weights = np.zeros((N_BUCKETS, len(LABELS)), np.float16)
+    weights[:, model.classes_] = model.coef_.T.astype(np.float16)
+    bias = np.zeros(len(LABELS), np.float32)
+    bias[model.classes_] = model.intercept_
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out, weights=weights, bias=bias, labels=np.array(LABELS), vocab=np.array(vocab_list)
+    )
+    logger.info("tagger trained on %d tokens of %d notes -> %s", len(labels), len(notes), out)
+    return out
+
+
+class TokenTagger:
+    """A trained tagger: PHI spans of free-text types in a note.
+
+    Args:
+        path: The ``.npz`` written by ``train_tagger``.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_MODEL) -> None:
+        with np.load(Path(path), allow_pickle=False) as data:
+            self.weights = data["weights"].astype(np.float32)  # (buckets, labels)
+            self.bias = data["bias"]
+            self.labels = tuple(str(label) for label in data["labels"])
+            self.vocab = frozenset(str(word) for word in data["vocab"])
+
+    def token_probabilities(self, text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
+        """Candidate tokens of ``text`` and their label probabilities, shape (tokens, labels)."""
+        tokens = tokenize(text)
+        picked = [i for i, (_, _, tok) in enumerate(tokens) if _is_candidate(tok)]
+        if not picked:
+            return [], np.zeros((0, len(self.labels)), np.float32)
+        index = np.array([_hash(_token_features(text, tokens, i, self.vocab)) for i in picked])
+        scores = self.weights[index].sum(axis=1) + self.bias  # (tokens, labels)
+        scores -= scores.max(axis=1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return [tokens[i] for i in picked], probs
+
+    def predict(self, text: str, threshold: float = 0.5) -> list[tuple[PhiSpan, float]]:
+        """Spans of ``TAGGED_TYPES`` with their mean token probability.
+
+        Args:
+            text: A note.
+            threshold: Minimum probability of a PHI label for a token to count.
+
+        Returns:
+            ``(span, score)`` pairs; adjacent tokens of one type are merged (across spaces,
+            "of", "St.", hyphens and apostrophes on one line).
+        """
+        tokens, probs = self.token_probabilities(text)
+        merged: list[list] = []
+        for (start, end, _), row in zip(tokens, probs, strict=True):
+            best = int(row[1:].argmax()) + 1
+            if row[best] < threshold:
+                continue
+            label = self.labels[best]
+            if merged and merged[-1][2] == label and _joinable(text[merged[-1][1] : start]):
+                merged[-1][1] = end
+                merged[-1][3].append(float(row[best]))
+            else:
+                merged.append([start, end, label, [float(row[best])]])
+        return [(PhiSpan(s, e, label), sum(p) / len(p)) for s, e, label, p in merged]
+
+
+_JOIN = re.compile(r"[ \t]*(?:[.,'’&-]?[ \t]*(?:of|the|and|de|van|von)?[ \t]*)?")
+
+
+def _joinable(gap: str) -> bool:
+    return _JOIN.fullmatch(gap) is not None
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train the packaged tagger on the synthetic families: ``python -m training.phi.tagger``."""
+    from training.phi.synth import generate_annotated
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="model file to write")
+    parser.add_argument("--notes", type=int, default=3000, help="synthetic notes to train on")
+    parser.add_argument("--seed", type=int, default=1000, help="seed of the training notes")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    path = train_tagger(generate_annotated(args.notes, seed=args.seed), args.out)
+    logger.info("wrote %s (%.1f MB)", path, path.stat().st_size / 1e6)
+
+
+if __name__ == "__main__":
+    main()
