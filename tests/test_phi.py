@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from clinicode.config import DeidParams
 from training.deid import Deidentifier
 from training.phi.evaluate import score_spans
-from training.phi.synth import FAMILIES, generate_annotated
+from training.phi.synth import FAMILIES, SELF_HELD_OUT, generate_annotated
 from training.phi.tagger import TokenTagger, train_tagger
 from training.phi.types import PHI_TYPES
 
@@ -135,3 +137,97 @@ def test_detection_on_tuning_families_meets_floor(deid):
     for phi_type in ("DATE", "PHONE", "EMAIL", "SSN", "MRN", "URL"):
         assert scores["recall"][phi_type] == 1.0, phi_type
     assert scores["recall"]["NAME"] >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "phi_type"),
+    [
+        # names: surname-first capitals, initials in sign-offs, lower-case dictation, relatives
+        ("Chart reviewed for OYELARAN, TEMITOPE before the visit.", "OYELARAN, TEMITOPE", "NAME"),
+        ("Thanks for the referral.\n-- R. Vandermeer", "R. Vandermeer", "NAME"),
+        ("reviewed with dr przybylski this morning", "przybylski", "NAME"),
+        ("Her son Leopold drove her in today.", "Leopold", "NAME"),
+        # record numbers in any label style
+        ("Badge No. 40917 scanned at entry.", "40917", "ID"),
+        ("Beneficiary Number: 7QW3-RT5-ZZ81 verified.", "7QW3-RT5-ZZ81", "ID"),
+        ("Requisition #: Q3390127 sent.", "Q3390127", "ID"),
+        # phones: bare after a label, 1-800 form, extensions
+        ("Mobile 6175550143 preferred.", "6175550143", "PHONE"),
+        ("Helpline 1-800-334-9127 open late.", "1-800-334-9127", "PHONE"),
+        ("Desk 312-448-2290 ext. 415 after noon.", "312-448-2290 ext. 415", "PHONE"),
+        # SSN variants after a label
+        ("Social security number 612 48 3307 on the form.", "612 48 3307", "SSN"),
+        ("SSN: 612483307 copied.", "612483307", "SSN"),
+        # licences
+        ("Driver's license #: W4471093 checked.", "W4471093", "LICENSE"),
+        ("DL S530-4127-8812 scanned.", "S530-4127-8812", "LICENSE"),
+        # dates: compact, bare month/day after a cue word
+        ("Collected 09OCT2023 at noon.", "09OCT2023", "DATE"),
+        ("Next appt 17Feb2025 confirmed.", "17Feb2025", "DATE"),
+        ("Was admitted 3/10 with a fall.", "3/10", "DATE"),
+        # spelled-out ages over 89
+        ("A ninety-three-year-old woman.", "ninety-three", "AGE"),
+        ("He is one hundred and two years old.", "one hundred and two", "AGE"),
+        # facilities without the usual suffixes
+        ("Transferred from Quarrybend Hospice overnight.", "Quarrybend Hospice", "FACILITY"),
+        ("Records faxed to St. Brigid's this morning.", "St. Brigid's", "FACILITY"),
+    ],
+)
+def test_new_phrasings_are_detected(deid, text, value, phi_type):
+    found = _types(deid, text)
+    assert any(value in span and found[span] == phi_type for span in found), (value, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Specimen labelled and sent. Consent signed. Spanish interpreter present.",
+        "Subscriber information updated. Glucometer teaching done.",
+        "Seen with LCSW and RN; PA-C to follow up.",
+        "Pain 3/10 today; strength 5/5; 2/6 murmur; take 1/2 tab.",
+        "Ninety minutes of counselling; ninety percent adherence.",
+        "Reference range 135-145. St. John's wort stopped.",
+    ],
+)
+def test_ordinary_words_scores_and_fractions_are_not_phi(deid, text):
+    assert deid.detect(text) == [], _types(deid, text)
+
+
+def test_all_caps_and_lower_case_notes_keep_eponyms(deid):
+    text = "HX OF PARKINSON DISEASE. mr graves has crohn's disease and graves disease."
+    found = _types(deid, text)
+    assert "graves" in found and found["graves"] == "NAME"
+    for eponym in ("PARKINSON DISEASE", "crohn's disease", "graves disease"):
+        start = text.index(eponym)
+        assert not any(s.start < start + len(eponym) and start < s.end for s in deid.detect(text))
+
+
+def test_compact_and_lower_case_dates_shift_in_their_format():
+    deid = Deidentifier(KEY)
+    out = deid.deidentify_text("Collected 09OCT2023; seen 22-dec-18.", "PT9")
+    assert "09OCT2023" not in out and "22-dec-18" not in out
+    assert re.search(r"Collected \d\d[A-Z]{3}20\d\d;", out) and re.search(r"\d+-[a-z]{3}-\d\d", out)
+
+
+def test_generator_writes_whole_notes_in_one_case_and_exact_spans():
+    notes = generate_annotated(len(FAMILIES), seed=4)
+    by_family = {n.family: n for n in notes}
+    assert by_family["fax_cover"].text.isupper() or not any(
+        c.islower() for c in by_family["fax_cover"].text if c.isascii()
+    )
+    assert not any(c.isupper() for c in by_family["dictation_transcript"].text if c.isascii())
+    for note in notes:
+        for span in note.spans:
+            value = note.text[span.start : span.end]
+            assert value == value.strip() and value, (note.family, span)
+    assert set(SELF_HELD_OUT) < set(FAMILIES)
+
+
+def test_tagger_tokenizes_accented_names_and_smooths_neighbours(tmp_path):
+    from training.phi.tagger import tokenize
+
+    assert [t for _, _, t in tokenize("Óliver Peña-Núñez")] == ["Óliver", "Peña", "-", "Núñez"]
+    tagger = TokenTagger()
+    text = "Handoff from B. Ridderhof to Sarah Peña, RN."
+    names = {text[s.start : s.end] for s, _ in tagger.predict(text) if s.phi_type == "NAME"}
+    assert "Sarah Peña" in names

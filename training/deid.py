@@ -363,7 +363,10 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
             word = full if original.lower() in _MONTHS else full[:3]
             if original.lower() == "sept":
                 word = "sep"
-            values[name] = word.upper() if original.isupper() else word.capitalize()
+            if original.isupper():
+                values[name] = word.upper()
+            else:
+                values[name] = word.lower() if original.islower() else word.capitalize()
     for name in sorted(values, key=lambda n: match.start(n), reverse=True):
         start, end = match.start(name) - base, match.end(name) - base
         text = text[:start] + values[name] + text[end:]

@@ -165,6 +165,7 @@ def _tagger_recognizer(tagger, threshold: float):
 
     house_number = regex.compile(r"\d{1,6}[ \t]+$")
     lab_value = regex.compile(r"[ \t]*:?[ \t]*\d")
+    herb = regex.compile(r"(?:['’]s)?[ \t]+wort\b", regex.IGNORECASE)  # St. John's wort
 
     class TaggerRecognizer(EntityRecognizer):
         def load(self) -> None:  # the model is loaded by the caller
@@ -175,6 +176,8 @@ def _tagger_recognizer(tagger, threshold: float):
             for span, score in tagger.predict(text, threshold):
                 if span.end - span.start <= 3 and lab_value.match(text, span.end):
                     continue  # a lab abbreviation and its value ("Na 129", "Plt 375")
+                if herb.match(text, span.end):
+                    continue
                 start = span.start
                 if span.phi_type == "ADDRESS":  # the house number is not a capitalised token
                     number = house_number.search(text, max(0, start - 8), start)
@@ -196,6 +199,40 @@ def _tagger_recognizer(tagger, threshold: float):
     return TaggerRecognizer(supported_entities=list(TAGGED_TYPES), name=TAGGER_RECOGNIZER)
 
 
+LEXICAL_RECOGNIZER = "clinicode_lexical"
+
+
+def _lexical_recognizer(tagger):
+    """Facility and name rules that need the tagger's safe vocabulary (``phi.lexical``)."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from training.phi.lexical import lexical_spans
+    from training.phi.tagger import name_lexicon
+
+    names = name_lexicon()
+
+    class LexicalRecognizer(EntityRecognizer):
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return [
+                RecognizerResult(
+                    phi_type,
+                    start,
+                    end,
+                    0.8,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: LEXICAL_RECOGNIZER,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+                for start, end, phi_type in lexical_spans(text, tagger.vocab, names)
+            ]
+
+    return LexicalRecognizer(supported_entities=["NAME", "FACILITY"], name=LEXICAL_RECOGNIZER)
+
+
 def clinicode_analyzer(
     cache_dir: str | Path | None = None,
     site_lists: dict[str, Iterable[str]] | None = None,
@@ -207,7 +244,8 @@ def clinicode_analyzer(
     Args:
         cache_dir: Folder of the blank pipeline.
         site_lists: Entity type (``NAME``, ``FACILITY``...) to exact strings of the site.
-        tagger: A ``TokenTagger``, or None for rules only.
+        tagger: A ``TokenTagger``, or None for rules only; its vocabulary also drives the
+            structural facility and name rules of ``phi.lexical``.
         tagger_threshold: Minimum token probability of the tagger.
 
     Returns:
@@ -220,6 +258,7 @@ def clinicode_analyzer(
     recognizers = _pattern_recognizers(site_lists or {})
     if tagger is not None:
         recognizers.append(_tagger_recognizer(tagger, tagger_threshold))
+        recognizers.append(_lexical_recognizer(tagger))
     registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[LANGUAGE])
     return AnalyzerEngine(
         registry=registry,

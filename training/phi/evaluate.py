@@ -3,7 +3,9 @@
 A gold span counts as found when every letter and digit of it lies inside some detected span (of
 any type: for de-identification, replaced is what matters). A detected span counts as correct
 when it overlaps a gold span. Eponyms (``keep_spans``) are retained when no detected span touches
-them. Run on tuning families only: ``python -m training.phi.evaluate --notes 500``.
+them. ``python -m training.phi.evaluate --notes 500`` scores every synthetic family;
+``--held-out`` scores only ``synth.SELF_HELD_OUT`` (train the tagger with ``--hold-out`` first, or
+the figures are tuning figures).
 """
 
 from __future__ import annotations
@@ -95,17 +97,23 @@ def main(argv: list[str] | None = None) -> None:
     """Score our de-identifier and Presidio's defaults on the same synthetic notes."""
     from training.deid import Deidentifier
     from training.phi.engine import presidio_default_analyzer
-    from training.phi.synth import generate_annotated
+    from training.phi.synth import SELF_HELD_OUT, generate_annotated
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--notes", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7, help="not the tagger's training seed")
     parser.add_argument("--cache-dir", default=None, help="blank spaCy pipeline folder")
+    parser.add_argument("--tagger", default="packaged", help="'packaged' or a tagger .npz path")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--held-out", action="store_true", help="only synth.SELF_HELD_OUT")
+    group.add_argument("--families", nargs="+", default=None, help="names of synth.FAMILIES")
     args = parser.parse_args(argv)
-    notes = generate_annotated(args.notes, seed=args.seed)
+    families = list(SELF_HELD_OUT) if args.held_out else args.families
+    notes = generate_annotated(args.notes, seed=args.seed, families=families)
     from clinicode.config import DeidParams
 
-    ours = Deidentifier(b"evaluation-only-key-0123456789", DeidParams(cache_dir=args.cache_dir))
+    params = DeidParams(cache_dir=args.cache_dir, tagger=args.tagger)
+    ours = Deidentifier(b"evaluation-only-key-0123456789", params)
     baseline = presidio_detector(presidio_default_analyzer(args.cache_dir))
     ours.detect(notes[0].text), baseline(notes[0].text)  # warm up both engines
     for name, detector in (("clinicode Deidentifier", ours.detect), ("Presidio default", baseline)):

@@ -30,15 +30,26 @@ MONTHS = (
 
 
 def _month_alternatives() -> str:
-    forms = {"Sept", "SEPT"}
+    forms = {"Sept", "SEPT", "sept"}
     for month in MONTHS:
         forms |= {month, month[:3], month.upper(), month[:3].upper()}
+        if month != "May":  # dictation writes months in lower case; "may" is mostly a verb
+            forms |= {month.lower(), month[:3].lower()}
     return "|".join(sorted(forms, key=len, reverse=True))
 
 
 _MON = rf"(?P<mon>{_month_alternatives()})\.?"
-_DAY = r"(?P<d>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?)"
-_DAY_ORD = r"(?P<d>(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th))"
+_MON3 = "|".join(f"{m[:3]}|{m[:3].upper()}|{m[:3].lower()}" for m in MONTHS)
+_ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"  # upper case in scanned faxes ("3RD OF MAY")
+_DAY = rf"(?P<d>(?:3[01]|[12]\d|0?[1-9]){_ORD}?)"
+_DAY_ORD = rf"(?P<d>(?:3[01]|[12]\d|0?[1-9]){_ORD})"
+# Words before a bare month/day ("seen 3/10"); "pain 3/10" is a score, so those are left out.
+_SHORT_DATE_CUES = (
+    "on|since|from|until|dated|of|DOS:?|seen|admitted|discharged|started|stopped|through|thru|"
+    "faxed|returned|collected|effective|due|scheduled|visit|appt|appointment|last|next|before|"
+    "after|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
+)
+_SCORE_CUES = r"(?i:pain|score|scored|rated|rates|scale|severity|level|strength|intensity)"
 _AGE = r"(?:9\d|1[01]\d)"  # over 89; 120+ is taken for something else
 _NAME = r"\p{Lu}[\p{Ll}'’-]*\p{L}"
 _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
@@ -67,14 +78,31 @@ DATE_PATTERNS = (
     r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4})(?!\d)",
     rf"\b{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
     rf"\b{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
-    rf"\b(?:the\s+)?{_DAY_ORD}\s+of\s+{_MON}(?:,?\s+(?P<y>\d{{4}}))?\b",
+    rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_MON}\s+{_DAY}\b(?![:/.]\d)",
-    r"(?<=\b(?:on|since|from|until|dated|of|DOS:?)\s+)(?P<m>1[0-2]|0?[1-9])/"
-    r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+    rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
+    r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+    # No cue: only where it cannot be a grade or score ("5/5 strength", "2/6 murmur", "4/10").
+    rf"(?<![\w/.+-])(?<!{_SCORE_CUES}[^\n\d]{{0,12}})"
+    r"(?P<m>1[0-2]|0?[1-9])/(?P<d>(?!10(?!\d))(?:3[01]|[12]\d|[7-9]|(?<=(?:[7-9]|1[0-2])/)[1-6]))"
+    r"(?![\d/+]|\s*(?i:nodes?|lymph|positive|cores?|murmur|strength|reflex|grade|of\b))",
+    rf"(?<![\w])(?P<d>3[01]|[12]\d|0?[1-9])(?P<mon>{_MON3})(?P<y>(?:19|20)\d\d|\d\d)(?![\w])",
 )
 DATE_REGEXES = tuple(regex.compile(p, CASE_SENSITIVE) for p in DATE_PATTERNS)
 
-_LABELLED = r"\s*(?:number|no\.?|num|ID|#)?\s*[:#]?\s*"
+_LABELLED = r"\.?\s*(?:number|no\.?|num|nbr|ID|#)?\s*(?:is\s+)?[:#|]?\s*"
+_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:ext\.?|x|extension)[ \t]*\d{1,5}\b)?"
+# "<any label> No./Number/#/ID <value>": record numbers of every kind in any label style.
+_GENERIC_ID_LABEL = r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*[:#.|]?[ \t]*"
+_AGE_UNITS = (
+    r"ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one[- ]hundred(?:(?:[- ]and)?[- ](?:one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?"
+)
+_NOT_AGE_AFTER = (
+    r"(?![- ]?(?:percent|%|minutes?|mins?|seconds?|hours?|hrs?|days?|weeks?|months?|mg|mcg|"
+    r"milligrams?|ml|units?|times|beats|degrees|pounds|lbs?|kg|cc|mmhg|meters?|feet|ft)\b)"
+)
 # (entity, flags, [(pattern name, regex, score)], context words)
 RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]], ...] = (
     ("EMAIL", IGNORE_CASE, [("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", 0.95)], ()),
@@ -103,7 +131,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"\d{4}\b",
                 0.85,
             ),
-            ("ssn labelled", r"(?<=\bSSN\s*[:#]?\s*)\d{9}\b", 0.9),
+            (
+                "ssn labelled",
+                r"(?<=\b(?:SSN|SS\#|social security)\b[^\n\d]{0,25})"
+                r"(?<!\d)\d{3}(?:[ -]?)\d{2}(?:[ -]?)\d{4}\b",
+                0.9,
+            ),
+            ("ssn spaced", r"(?<!\d)(?<!\d[ -])\d{3} \d{2} \d{4}(?![\d])", 0.6),
         ],
         (),
     ),
@@ -113,10 +147,16 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "phone",
-                r"(?<![\w/.-])(?:\+?1[-. ])?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w/-])",
+                r"(?<![\w/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w/-])"
+                + _EXTENSION,
                 0.85,
             ),
-            ("phone labelled", r"(?<=\b(?:phone|tel|fax|cell|pager|ph)\.?:?\s*)\d{10}\b", 0.85),
+            (
+                "phone labelled",
+                r"(?<=\b(?i:phone|tel|telephone|fax|cell|mobile|pager|ph|call|callback|contact|"
+                r"home|work|reach|text)\b[^\n\d]{0,20})(?<!\d)1?\d{10}\b" + _EXTENSION,
+                0.85,
+            ),
         ],
         (),
     ),
@@ -140,9 +180,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             (
                 "record number",
                 r"(?<=\b(?:account|acct|accession|visit|encounter|FIN|CSN|HAR|case|"
-                r"member|policy|subscriber|claim|specimen|plan)" + _LABELLED + ")" + _ID_VALUE,
+                r"member|policy|subscriber|claim|specimen|plan|badge|group|medicaid|medicare|MBI|"
+                r"HICN|auth|authorization|req|requisition|order|confirmation|chart|beneficiary|"
+                r"employee|insurance|invoice|ticket|referral)" + _LABELLED + ")" + _ID_VALUE,
                 0.85,
-            )
+            ),
+            ("labelled number", r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
         ],
         (),
     ),
@@ -164,7 +207,10 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "license",
-                r"(?<=\b(?:license|licence|DEA|NPI|certificate)" + _LABELLED + ")" + _ID_VALUE,
+                r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|DL|CDL|permit)"
+                + _LABELLED
+                + ")"
+                + _ID_VALUE,
                 0.85,
             )
         ],
@@ -176,6 +222,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             ("zip after state", r"(?<=\b[A-Z]{2}\s+)\d{5}(?:-\d{4})?\b", 0.8),
             ("zip labelled", r"(?<=\b(?:ZIP|Zip|zip)(?: code)?:?\s*)\d{5}(?:-\d{4})?\b", 0.85),
+            (
+                "zip after city",
+                rf"(?<=,[ \t]*{_NAME}(?:[ \t]{_NAME})?,?[ \t]+)\d{{5}}(?:-\d{{4}})?\b(?![\d-])",
+                0.7,
+            ),
         ],
         (),
     ),
@@ -203,7 +254,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 "city before state",
                 rf"\b{_NAME}(?:[ \t]{_NAME})?(?=,[ \t]*[A-Z]{{2}}[ \t]+\d{{5}})",
                 0.85,
-            )
+            ),
+            (
+                "city before zip",
+                rf"(?<=,[ \t]*)(?![A-Z]{{2}}\b){_NAME}(?:[ \t]{_NAME})?"
+                r"(?=,?[ \t]+\d{5}(?:-\d{4})?\b)",
+                0.7,
+            ),
         ],
         (),
     ),
@@ -214,6 +271,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.)\b)", 0.85),
             ("age labelled", rf"(?<=\b(?:aged?|AGE:)\s*){_AGE}\b", 0.85),
             ("age is", rf"(?<=\b(?:is|was|turned)\s+){_AGE}(?=\s*(?:,|\.|and\b|years))", 0.7),
+            ("age in words", rf"\b(?:{_AGE_UNITS})\b{_NOT_AGE_AFTER}", 0.75),
         ],
         (),
     ),

@@ -7,7 +7,11 @@ dates in many formats (with and without a year), ages over 89 and the structured
 plus medical eponyms ("Hodgkin lymphoma", "Babinski sign") marked as ``keep_spans``. A patient's
 surname is sometimes an eponym ("Mr. Graves"), so that only the context tells the two apart.
 
-The held-out families of the benchmark live elsewhere; nothing here is scored as held-out.
+Families in ``SELF_HELD_OUT`` are ours to hold out: train the tagger without them
+(``python -m training.phi.tagger --hold-out``) and score on them (``python -m
+training.phi.evaluate --held-out``) to see how detection carries over to unseen phrasing. Some
+families are rendered wholly in upper case (scanned faxes) or lower case (dictation), and names
+are drawn from several Faker locales. The benchmark's held-out families live elsewhere.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import random
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 
 from faker import Faker
 
@@ -87,6 +92,30 @@ _FACILITY_FORMS = (
     "{last}-{last2} Orthopedic Associates",
     "Good Samaritan Hospital of {city}",
 )
+# Facility names without the usual "Hospital"/"Medical Center" suffix, or a saint's name alone.
+_FACILITY_BARE_FORMS = (
+    "{place} Hospice",
+    "{place} Regional",
+    "{last} Family Practice",
+    "St. {saint}'s",
+    "Saint {saint}'s",
+    "{place} Care Center",
+    "{city} Infirmary",
+    "{place} Rehab",
+    "{last} Pediatrics",
+    "{place} Nursing Home",
+    "{place} Medical Group",
+    "{last} Urgent Care",
+    "{place} Senior Living",
+    "{place} Dialysis",
+    "{place} Health",
+    "{city} Surgical Associates",
+)
+_PLACE_HEADS = "Bay River Oak Pine Cedar Maple Lake Sun North Willow Stone Elm Fair Silver Clear"
+_PLACE_TAILS = "front bend ridge crest view wood field haven dale brook side gate vale hurst mont"
+_SAINTS = ("Luke", "Jude", "Mary", "Anne", "Vincent", "Joseph", "Francis", "Agnes", "Catherine")
+# Locales of the extra name pool (Latin script): patients are not all named as in en_US.
+NAME_LOCALES = ("de_DE", "es_MX", "fr_FR", "it_IT", "pl_PL", "pt_BR", "nl_NL", "en_IN", "yo_NG")
 _CITIES = (
     "Springfield",
     "Riverside",
@@ -245,37 +274,210 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "Impression: {epo2}. Will follow. SSN on file {ssn}.",
         "Thank you, {dr_full}",
     ),
+    "fax_cover": (
+        "{facility} - FAX TRANSMITTAL",
+        "TO: Dr. {dr2_last}    FAX: {phone_bare}",
+        "FROM: {dr_full}, {cred}    PHONE: {phone_1800}",
+        "DATE: {date_compact}    PAGES: 4",
+        "RE: {pt_upper}    DOB: {dob}    MR#: {mrn}",
+        "?Member ID: {plan}    Group No: {group}",
+        "Records of the {epo} workup enclosed. Questions: {phone_ext}.",
+        "Confidential: for {facility_bare} only. If received in error call {phone}.",
+    ),
+    "dictation_transcript": (
+        "this is dr {dr_last} dictating a clinic note on {pt_full} date of service {date1}",
+        "{pt_first} is a {age_words} year old seen today for {epo}",
+        "?her {rel} {rel_first} is here and gives most of the history",
+        "spoke with {rel_first} by phone at {phone_bare} after the visit",
+        "last seen at {facility_bare} on {date_short} by dr {dr2_last} for {epo2}",
+        "plan continue {drug} and recheck in two weeks",
+        "cc {dr2_first} {dr2_last} at {facility}",
+        "end of dictation {dr_init}",
+    ),
+    "intake_form": (
+        "NEW PATIENT REGISTRATION",
+        "Last Name: {pt_last}",
+        "First Name: {pt_first}",
+        "Date of Birth: {dob_compact}",
+        "Age: {age}",
+        "SSN: {ssn_spaced}",
+        "Driver's License #: {dl}",
+        "Home Phone: {phone_bare}",
+        "Cell: {phone}",
+        "Address: {street}",
+        "City/State/Zip: {city}, {state} {zip}",
+        "?Email: {email}",
+        "Primary Insurance: Blue Cross   Member No: {plan}   Group #: {group}",
+        "Subscriber: {rel_full} ({rel})",
+        "Emergency Contact: {rel_first} {rel_last}, {phone_1800}",
+        "Referring Provider: {dr_init}, {facility_bare}",
+        "Reason for visit: {epo}",
+        "Signature on file: {pt_full}    Date: {date1}",
+    ),
+    "portal_message": (
+        "Patient portal message  {date1}",
+        "From: {rel_full}",
+        "Hi, this is {rel_first}, {pt_first}'s {rel}. {pt_first} has been more confused since "
+        "{date_short}.",
+        "Mom is {age_words} now and her {epo} is getting worse.",
+        "Can Dr. {dr_last} call me back at {phone_bare}? My work number is {phone_ext}.",
+        "?Her health plan ID is {plan} if that helps.",
+        "Thanks, {rel_first}",
+        "Reply ({nurse_first} {nurse_last}, RN, {date2}): forwarded to {dr_init}.",
+    ),
+    "care_coordination": (
+        "CARE COORDINATION - {pt_upper} - {date1}",
+        "- Spoke with {rel} {rel_first} re: discharge plan",
+        "- PCP: {dr_init}, {facility_bare}, tel {phone}",
+        "- Home health referral to {facility_bare2} faxed {date_short}",
+        "- Medicaid ID {medicaid}; auth # {auth}",
+        "- {rel_first} prefers calls to cell {phone_bare}",
+        "- Hx {epo}; lives at {street}, {city}",
+        "* Next appt {date_compact} with {dr2_first} {dr2_last}",
+        "{nurse_first} {nurse_last}, LCSW",
+    ),
+    "letter_to_patient": (
+        "{facility}",
+        "{street}",
+        "{city}, {state} {zip}",
+        "{date1}",
+        "{pt_full}",
+        "Dear {title} {pt_last},",
+        "Your results from {date_compact} are ready and show no progression of {epo}.",
+        "Questions? Call our nurse line at {phone_1800} or {phone_ext}.",
+        "Account number {acct}; record number {record}.",
+        "Sincerely,",
+        "-- {dr_init}",
+    ),
+    "billing_claim": (
+        "CLAIM SUMMARY",
+        "Claim Number | {claim}",
+        "Patient | {pt_upper}",
+        "Date of Birth | {dob}",
+        "Subscriber ID | {plan}",
+        "Rendering NPI | {npi}",
+        "Provider | {dr_full}, {cred}",
+        "Facility | {facility_bare}",
+        "Dates of service | {date1} - {date2}",
+        "Diagnosis | {epo}",
+        "Entered by badge no. {badge} on {date3}.",
+    ),
+    "sbar_handoff": (
+        "SBAR handoff {date1} 1900",
+        "S: {pt_first} {pt_last}, {age_words}-year-old in bed 12, here for {epo}.",
+        "B: Admitted from {facility_bare} on {date_short}. {rel_cap} {rel_first} is the HCP.",
+        "A: Stable overnight. {drug} given at 2100.",
+        "R: Call Dr. {dr_last} if SBP above 180. Family phone {phone_bare}.",
+        "{rel_first} asked about {epo2}.",
+        "Handoff from {nurse_init} to {nurse2_first} {nurse2_last}, RN",
+    ),
+    "hospice_admission": (
+        "HOSPICE ADMISSION - {facility_bare}",
+        "{pt_upper}  (DOB {dob_compact})  Medicare MBI: {mbi}",
+        "{pt_first} is a {age_words}-year-old with end-stage {epo}, admitted {date_short} from "
+        "{facility}.",
+        "{rel_cap} {rel_first} {rel_last} is the primary caregiver; reach at {phone_1800}.",
+        "?Chaplain {nurse2_first} visited. Social security no. {ssn_spaced} on file.",
+        "Attending: {dr_init}    NPI {npi}",
+        "Family meeting held with {rel_first} and her husband {rel2_first}.",
+        "Signed {nurse_first} {nurse_last}, RN {date1}",
+    ),
+    "lab_requisition": (
+        "LAB REQUISITION    Req No: {req}",
+        "PT NAME: {pt_upper}   DOB: {dob}",
+        "Specimen: blood   Collected {date_compact} 07:45 by {nurse_init}",
+        "Ordering: {dr_full}, MD ({facility_bare})  Ph {phone_bare}",
+        "Insurance: Medicaid  ID# {medicaid}",
+        "Clinical info: r/o {epo}. Pt {age}.",
+        "Results to {email}; copy to Dr. {dr2_last}",
+        "DL {dl} verified at collection.",
+    ),
+    "social_work_note": (
+        "Social work note {date1}",
+        "met with pt and her {rel} {rel_first_lc} at bedside",
+        "Pt {pt_first} {pt_last} ({age_words}) lives alone at {street}, {city} {zip}.",
+        "{rel_first} reports pt was seen at {facility_bare} {date_short}; ref no. {ref}.",
+        "Called {facility} intake at {phone_ext}; spoke with {nurse2_first} re: {epo}.",
+        "SSN {ssn_bare} and driver license {dl} copied for the Medicaid application.",
+        "{nurse_first} {nurse_last}, MSW",
+    ),
 }
+# Families rendered wholly in one case (scanned faxes shout; dictation comes out in lower case).
+FAMILY_CASE = {"fax_cover": "upper", "dictation_transcript": "lower"}
+# Our own held-out families: never in the tagger's training with --hold-out; scored alone.
+SELF_HELD_OUT = ("hospice_admission", "lab_requisition", "social_work_note")
 _CREDS = ("MD", "RN", "NP", "PA-C", "DO")
 _SPECIALTIES = ("NEUROLOGY", "CARDIOLOGY", "GASTROENTEROLOGY", "HEMATOLOGY", "RHEUMATOLOGY")
+
+
+@lru_cache(maxsize=1)
+def _locale_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """First and last names of ``NAME_LOCALES``, less eponyms and common words."""
+    import importlib
+
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    from training.deid import usable_names
+
+    en_firsts, en_lasts = usable_names()
+    allowed = {n.lower() for n in en_firsts + en_lasts}
+    banned = {w.lower() for w in Lorem.word_list} - allowed
+    firsts, lasts = set(), set()
+    for locale in NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        firsts.update(getattr(provider, "first_names", ()))
+        lasts.update(getattr(provider, "last_names", ()))
+
+    def keep(names: set[str]) -> tuple[str, ...]:
+        return tuple(
+            sorted(n for n in names if n.isalpha() and len(n) > 2 and n.lower() not in banned)
+        )
+
+    return keep(firsts), keep(lasts)
 
 
 class _People:
     """Names and identifiers of one note, drawn from one seeded generator."""
 
-    def __init__(self, rng: random.Random, fake: Faker) -> None:
+    def __init__(self, rng: random.Random, fake: Faker, locale_rate: float = 0.3) -> None:
         from training.deid import usable_names
 
-        self.rng, self.fake = rng, fake
-        firsts, lasts = usable_names()
-        self.firsts, self.lasts = firsts, lasts
+        self.rng, self.fake, self.locale_rate = rng, fake, locale_rate
+        self.firsts, self.lasts = usable_names()
+        self.locale_firsts, self.locale_lasts = _locale_names()
 
     def first(self) -> str:
+        if self.rng.random() < self.locale_rate:
+            return self.rng.choice(self.locale_firsts)
         return self.rng.choice(self.firsts)
 
     def last(self, eponym_rate: float = 0.0) -> str:
         if self.rng.random() < eponym_rate:
             return self.rng.choice(EPONYM_SURNAMES)
+        if self.rng.random() < self.locale_rate:
+            return self.rng.choice(self.locale_lasts)
         return self.rng.choice(self.lasts)
 
     def city(self) -> str:
         return self.rng.choice(_CITIES) if self.rng.random() < 0.5 else self.fake.city()
+
+    def place(self) -> str:
+        """A made-up place word ("Riverbend") or a city, as facilities are named."""
+        if self.rng.random() < 0.3:
+            return self.city()
+        head = self.rng.choice(_PLACE_HEADS.split())
+        return head + self.rng.choice(_PLACE_TAILS.split())
 
     def facility(self) -> str:
         form = self.rng.choice(_FACILITY_FORMS)
         return form.format(
             last=self.last(), last2=self.last(), first=self.first(), city=self.city()
         )
+
+    def facility_bare(self) -> str:
+        form = self.rng.choice(_FACILITY_BARE_FORMS)
+        saint = self.rng.choice(_SAINTS) if self.rng.random() < 0.6 else self.first()
+        return form.format(place=self.place(), last=self.last(), saint=saint, city=self.city())
 
     def digits(self, n: int) -> str:
         return "".join(self.rng.choice("0123456789") for _ in range(n))
@@ -315,6 +517,49 @@ def _structured(p: _People) -> dict[str, tuple[str, str]]:
             "DEVICE",
         ),
         "license": (rng.choice([f"{p.fake.lexify('??').upper()}{d(7)}", f"MD{d(6)}"]), "LICENSE"),
+        **_more_structured(p),
+    }
+
+
+def _more_structured(p: _People) -> dict[str, tuple[str, str]]:
+    """Phones, SSNs, licences and record numbers in the less common forms."""
+    rng, d = p.rng, p.digits
+    letters = p.fake.lexify
+    ext = rng.choice(["ext. ", "x", "ext ", "extension "]) + d(rng.randint(2, 4))
+    return {
+        "phone_bare": (d(10), "PHONE"),
+        "phone_1800": (rng.choice([f"1-800-{d(3)}-{d(4)}", f"1-{d(3)}-{d(3)}-{d(4)}"]), "PHONE"),
+        "phone_ext": (f"{d(3)}-{d(3)}-{d(4)} {ext}", "PHONE"),
+        "ssn_spaced": (f"{rng.randint(100, 665)} {d(2)} {d(4)}", "SSN"),
+        "ssn_bare": (f"{rng.randint(100, 665)}{d(6)}", "SSN"),
+        "dl": (
+            rng.choice(
+                [
+                    f"{letters('?').upper()}{d(7)}",
+                    f"{letters('?').upper()}{d(3)}-{d(4)}-{d(4)}",
+                    d(9),
+                    f"{letters('??').upper()}{d(6)}",
+                ]
+            ),
+            "LICENSE",
+        ),
+        "npi": (rng.choice("12") + d(9), "LICENSE"),
+        "group": (rng.choice([d(6), f"G{d(5)}", f"{d(3)}-{d(4)}"]), "ID"),
+        "medicaid": (
+            rng.choice([f"{letters('??').upper()}{d(5)}{letters('?').upper()}", d(11)]),
+            "ID",
+        ),
+        "mbi": (
+            f"{d(1)}{letters('??').upper()}{d(1)}-{letters('??').upper()}{d(1)}-"
+            f"{letters('??').upper()}{d(2)}",
+            "ID",
+        ),
+        "auth": (rng.choice([d(8), f"PA{d(7)}"]), "ID"),
+        "claim": (rng.choice([d(12), f"CLM-{d(8)}"]), "ID"),
+        "badge": (rng.choice([d(5), f"B{d(6)}"]), "ID"),
+        "record": (rng.choice([d(8), f"R{d(7)}"]), "ID"),
+        "req": (rng.choice([d(9), f"Q{d(7)}"]), "ID"),
+        "ref": (rng.choice([d(7), f"REF{d(6)}"]), "ID"),
     }
 
 
@@ -371,7 +616,55 @@ def _slots(rng: random.Random, fake: Faker) -> dict[str, tuple[str, str | None]]
         when = day + timedelta(days=rng.randint(0, 20) * (index - 1))
         slots[f"date{index}"] = (rng.choice(DATE_FORMATS)(when), "DATE")
     slots.update(_structured(p))
+    slots.update(_more_slots(p, slots, day, dob, age))
     return slots
+
+
+_UNITS = "one two three four five six seven eight nine".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def age_in_words(age: int) -> str:
+    """An age spelled out as in dictation: 94 -> "ninety-four", 101 -> "one hundred and one"."""
+    if age >= 100:
+        rest = age - 100
+        return "one hundred" + (f" and {age_in_words(rest)}" if rest else "")
+    if age < 20:
+        teens = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+        return _UNITS[age - 1] if age < 10 else teens.split()[age - 10]
+    tens, unit = divmod(age, 10)
+    return _TENS[tens - 2] + (f"-{_UNITS[unit - 1]}" if unit else "")
+
+
+def _compact_date(d: date, rng: random.Random) -> str:
+    month = _MONTHS[d.month - 1][:3]
+    return f"{d.day:02d}{rng.choice([month.upper(), month])}{d.year}"
+
+
+def _more_slots(
+    p: _People, slots: dict, day: date, dob: date, age: int
+) -> dict[str, tuple[str, str | None]]:
+    """Slots of the newer families: spelled ages, compact dates, initials, bare facilities."""
+    rng = p.rng
+    dr_first, dr_last = slots["dr_first"][0], slots["dr_last"][0]
+    nurse_first, nurse_last = slots["nurse_first"][0], slots["nurse_last"][0]
+    rel = slots["rel"][0]
+    short = day + timedelta(days=-rng.randint(1, 60))
+    return {
+        "age_words": (age_in_words(age), "AGE" if age > 89 else None),
+        "dob_compact": (_compact_date(dob, rng), "DATE"),
+        "date_compact": (_compact_date(day, rng), "DATE"),
+        "date_short": (f"{short.month}/{short.day}", "DATE"),
+        "facility_bare": (p.facility_bare(), "FACILITY"),
+        "facility_bare2": (p.facility_bare(), "FACILITY"),
+        "dr_init": (f"{dr_first[0]}. {dr_last}", "NAME"),
+        "nurse_init": (f"{nurse_first[0]}. {nurse_last}", "NAME"),
+        "nurse2_first": (p.first(), "NAME"),
+        "nurse2_last": (p.last(), "NAME"),
+        "rel2_first": (p.first(), "NAME"),
+        "rel_first_lc": (slots["rel_first"][0].lower(), "NAME"),
+        "rel_cap": (rel.capitalize(), None),
+    }
 
 
 def _render(lines: tuple[str, ...], slots: dict, rng: random.Random) -> AnnotatedNote:
@@ -399,6 +692,13 @@ def _render(lines: tuple[str, ...], slots: dict, rng: random.Random) -> Annotate
         text.append(tail)
         length += len(tail)
     return AnnotatedNote(text="".join(text), spans=spans, keep_spans=keep)
+
+
+def _recase(note: AnnotatedNote, mode: str) -> AnnotatedNote:
+    """The note in upper or lower case; characters whose case changes length stay as they are."""
+    change = str.upper if mode == "upper" else str.lower
+    note.text = "".join(c if len(change(c)) != 1 else change(c) for c in note.text)
+    return note
 
 
 def _identifiers(slots: dict) -> dict[str, str]:
@@ -438,6 +738,8 @@ def generate_annotated(
         family = chosen[index % len(chosen)]
         slots = _slots(rng, fake)
         note = _render(FAMILIES[family], slots, rng)
+        if family in FAMILY_CASE:
+            note = _recase(note, FAMILY_CASE[family])
         note.family, note.patient_id = family, f"SYN{seed}-{index}"
         note.identifiers = _identifiers(slots)
         notes.append(note)

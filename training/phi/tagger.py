@@ -1,11 +1,14 @@
 """Token-level PHI tagger: a logistic regression on hashed features of capitalised tokens.
 
 Rules catch structured identifiers; free-text ones (names, facilities, cities, streets) need
-context. The tagger scores every capitalised token from its shape, affixes, neighbours and three
-lexicon flags: whether it is a medical or common English word (the *safe vocabulary*, built from
-the ICD-10-CM descriptions plus Faker's English word list and a short clinical list), a Faker
-first name or a Faker last name. A capitalised token outside the safe vocabulary is suspicious;
-the model learns how suspicious from context.
+context. The tagger scores every capitalised token, and every lower-case one that is a known name
+or outside the safe vocabulary (dictated notes write "spoke with maria"), from its shape, case,
+affixes, two neighbours on each side and lexicon flags: whether it is a medical or common English
+word (the *safe vocabulary*: ICD-10-CM description words, Faker's English word lists and a
+built-in list of clinical and administrative words), a first name or a last name (Faker's lists
+of several locales, looked up in lower case). A token outside the safe vocabulary is suspicious;
+the model learns how suspicious from context. A weak NAME token next to a confident one is taken
+too (initials, rare surnames beside common first names).
 
 Features are hashed with CRC-32 (stable across processes, unlike ``hash``) into 2**18 buckets.
 The artifact is an ``.npz`` of float16 weights plus the safe vocabulary (no pickle), shipped as
@@ -31,7 +34,11 @@ TAGGED_TYPES = ("NAME", "FACILITY", "CITY", "ADDRESS")
 LABELS = ("O", *TAGGED_TYPES)
 N_BUCKETS = 2**18
 DEFAULT_MODEL = Path(__file__).with_name("tagger_model.npz")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+|[^\sA-Za-z\d]")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’])*|\d+|[^\s\w]|_")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# A NAME token this likely is kept when a neighbour is a confident NAME (sequence smoothing).
+SOFT_NAME_PROBABILITY = 0.25
+_SENTENCE_END = frozenset(".!?:;-*•|")
 _SHAPE = (re.compile(r"[A-Z]+"), re.compile(r"[a-z]+"), re.compile(r"\d+"))
 # Words of notes that are neither ICD terms nor in Faker's word list; months and days too.
 _CLINICAL_WORDS = """patient pt history exam assessment plan discharge summary vitals impression
@@ -47,29 +54,76 @@ negative positive continue held started daily bid tid prn mg ml hr bp spo gcs cc
 rn md np do pa pharmd dea npi ct mri xr us ekg ecg icu ed er or pacu pcp s o a p requested
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-mr mrs ms miss dr st the and of with for to in on at by from""".split()
+mr mrs ms miss dr st the and of with for to in on at by from bedside pt's
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split()
+# Capitalised words of forms and letters that are no names, and role or credential abbreviations.
+_ADMIN_WORDS = """specimen consent subscriber glucometer spanish english french german italian
+portuguese chinese mandarin cantonese vietnamese korean russian arabic hindi tagalog polish
+haitian creole somali interpreter language preferred registration insurance primary secondary
+guarantor signature signed witness relationship emergency contact provider referring referral
+rendering billing claim summary diagnosis procedure service services dates dosage route frequency
+allergies allergy medications medication vitals temperature pulse respirations oxygen saturation
+glucose insulin glucometer nebulizer inhaler walker wheelchair cane commode hoyer lift catheter
+foley dressing wound stable unstable improved improving worse worsening resolved pending
+reviewed verified confirmed enclosed attached confidential transmittal pages cover sheet
+regarding subject reply forwarded message portal questions thanks thank hello hi dear yours
+truly respectfully cordially handoff shift overnight report sbar situation background
+recommendation assessment hospice palliative comfort chaplain caregiver guardian poa hcp proxy
+medicaid medicare commercial payer plan group member subscriber policy holder employer employee
+badge requisition collected ordering results copy fax phone cell home work mobile email address
+city state zip county country mom dad son daughter wife husband sister brother aunt uncle niece
+nephew cousin grandson granddaughter grandmother grandfather friend neighbor partner spouse
+rn lpn lvn cna lcsw lmsw msw lpc lmft pa pac np fnp aprn crna md do dds dpm od pharmd rph pt ot
+slp rt rrt rd ccm chpn cns phd psyd mph mba facp facs bsn msn dnp ems emt medic tech
+scribe""".split()
 
 
 @lru_cache(maxsize=1)
 def _name_lexicons() -> tuple[frozenset[str], frozenset[str]]:
-    from faker.providers.person.en_US import Provider
+    """Lower-case first and last names of Faker's en_US and ``synth.NAME_LOCALES`` lists."""
+    import importlib
 
-    return (
-        frozenset(n.lower() for n in Provider.first_names),
-        frozenset(n.lower() for n in Provider.last_names),
-    )
+    from training.phi.synth import NAME_LOCALES
+
+    firsts, lasts = set(), set()
+    for locale in ("en_US", *NAME_LOCALES):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        firsts.update(n.lower() for n in getattr(provider, "first_names", ()))
+        lasts.update(n.lower() for n in getattr(provider, "last_names", ()))
+    return frozenset(firsts), frozenset(lasts)
+
+
+def name_lexicon() -> frozenset[str]:
+    """Every first and last name of the lexicons, in lower case."""
+    firsts, lasts = _name_lexicons()
+    return firsts | lasts
+
+
+def _faker_words() -> set[str]:
+    """English words of Faker's providers: lorem (with parts of speech), company, job, colour."""
+    from faker.providers.color.en_US import Provider as Color
+    from faker.providers.company.en_US import Provider as Company
+    from faker.providers.job.en_US import Provider as Job
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    texts = list(Lorem.word_list) + list(Job.jobs) + list(Color.all_colors)
+    for words in getattr(Lorem, "parts_of_speech", {}).values():
+        texts += list(words)
+    for group in (*Company.catch_phrase_words, *Company.bsWords):
+        texts += list(group)
+    return {w.lower() for text in texts for w in re.findall(r"[A-Za-z]{2,}", text)}
 
 
 def build_safe_vocabulary() -> list[str]:
-    """Medical and common English words: ICD-10-CM description words, Faker's words, a short list.
+    """Medical and common English words: ICD-10-CM descriptions, Faker's words, built-in lists.
 
     Returns:
-        Sorted lower-case words (about 8k). Imports simple-icd-10-cm (about 2 s).
+        Sorted lower-case words (about 10k). Imports simple-icd-10-cm (about 2 s).
     """
     import simple_icd_10_cm as cm
-    from faker.providers.lorem.en_US import Provider as Lorem
 
-    words = set(_CLINICAL_WORDS) | {w.lower() for w in Lorem.word_list}
+    words = set(_CLINICAL_WORDS) | set(_ADMIN_WORDS) | _faker_words()
     for code in cm.get_all_codes(True):
         words.update(w.lower() for w in re.findall(r"[A-Za-z]{2,}", cm.get_description(code)))
     return sorted(words)
@@ -86,17 +140,40 @@ def tokenize(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
-def _is_candidate(token: str) -> bool:
-    return token[0].isupper()
+def _is_candidate(token: str, vocab: frozenset[str], names: frozenset[str]) -> bool:
+    """Capitalised words, and lower-case ones that are names or outside the safe vocabulary."""
+    if token[0].isupper():
+        return True
+    if len(token) < 2 or not token[0].isalpha():
+        return False
+    low = token.lower()
+    return low in names or low not in vocab
+
+
+def _case(token: str) -> str:
+    if len(token) == 1:
+        return "I" if token.isupper() else "l"
+    if token.isupper():
+        return "U"
+    if token.islower():
+        return "L"
+    return "T" if token[1:].islower() else "M"
+
+
+def _lex(word: str, vocab: frozenset[str]) -> str:
+    """Lexicon flags of a lower-case word: safe vocabulary, first name, last name."""
+    if not word[:1].isalpha():
+        return "p"
+    firsts, lasts = _name_lexicons()
+    return f"{word in vocab:d}{word in firsts:d}{word in lasts:d}"
 
 
 def _token_features(
     text: str, tokens: list[tuple[int, int, str]], i: int, vocab: frozenset[str]
 ) -> list[str]:
-    """Feature strings of token ``i`` (a capitalised word)."""
-    firsts, lasts = _name_lexicons()
+    """Feature strings of token ``i`` (a candidate word)."""
     start, _, tok = tokens[i]
-    low = tok.lower().rstrip("'’s") or tok.lower()
+    low = _POSSESSIVE.sub("", tok.lower()) or tok.lower()
 
     def near(j: int) -> str:
         return tokens[j][2].lower() if 0 <= j < len(tokens) else "<pad>"
@@ -105,9 +182,10 @@ def _token_features(
         return _shape(tokens[j][2]) if 0 <= j < len(tokens) else "<pad>"
 
     line_start = i == 0 or "\n" in text[tokens[i - 1][1] : start]
-    lex = f"{low in vocab}{low in firsts}{low in lasts}"
+    lex, case = _lex(low, vocab), _case(tok)
     prev, nxt = near(i - 1), near(i + 1)
-    return [
+    sentence_start = line_start or prev in _SENTENCE_END
+    return _context_features(tokens, i, vocab, case, lex, sentence_start) + [
         "bias",
         f"w={low}",
         f"sh={_shape(tok)}",
@@ -130,6 +208,39 @@ def _token_features(
         f"voc-1={prev in vocab}",
         f"voc+1={nxt in vocab}",
         f"len={min(len(tok), 12)}",
+    ]
+
+
+def _context_features(
+    tokens: list[tuple[int, int, str]],
+    i: int,
+    vocab: frozenset[str],
+    case: str,
+    lex: str,
+    sentence_start: bool,
+) -> list[str]:
+    """Case, sentence position and the neighbours' case and lexicon flags."""
+
+    def word(j: int) -> str:
+        return tokens[j][2] if 0 <= j < len(tokens) else "<pad>"
+
+    prev, nxt, prev2 = word(i - 1).lower(), word(i + 1), word(i - 2).lower()
+    lex_prev, lex_next = _lex(prev, vocab), _lex(nxt.lower(), vocab)
+    return [
+        f"case={case}",
+        f"case|lex={case}|{lex}",
+        f"case|w-1={case}|{prev}",
+        f"case|w+1={case}|{nxt.lower()}",
+        f"sent={sentence_start}",
+        f"sent|lex={sentence_start}|{lex}",
+        f"w-2|w-1={prev2}|{prev}",
+        f"lex-1={lex_prev}",
+        f"lex+1={lex_next}",
+        f"lex-1|lex|lex+1={lex_prev}|{lex}|{lex_next}",
+        f"case-1|case|case+1={_case(word(i - 1))}|{case}|{_case(nxt)}",
+        f"init={case == 'I' and nxt == '.'}",
+        f"lex+2={_lex(word(i + 2).lower(), vocab)}",
+        f"lex-2={_lex(prev2, vocab)}",
     ]
 
 
@@ -161,12 +272,12 @@ def train_tagger(
     from sklearn.linear_model import LogisticRegression
 
     vocab_list = vocabulary if vocabulary is not None else build_safe_vocabulary()
-    vocab = frozenset(vocab_list)
+    vocab, names = frozenset(vocab_list), name_lexicon()
     rows, cols, labels = [], [], []
     for note in notes:
         tokens = tokenize(note.text)
         for i, (start, _, tok) in enumerate(tokens):
-            if not _is_candidate(tok):
+            if not _is_candidate(tok, vocab, names):
                 continue
             hashed = _hash(_token_features(note.text, tokens, i, vocab))
             rows += [len(labels)] * len(hashed)
@@ -200,11 +311,14 @@ class TokenTagger:
             self.bias = data["bias"]
             self.labels = tuple(str(label) for label in data["labels"])
             self.vocab = frozenset(str(word) for word in data["vocab"])
+        self.names = name_lexicon()
 
     def token_probabilities(self, text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
         """Candidate tokens of ``text`` and their label probabilities, shape (tokens, labels)."""
         tokens = tokenize(text)
-        picked = [i for i, (_, _, tok) in enumerate(tokens) if _is_candidate(tok)]
+        picked = [
+            i for i, (_, _, tok) in enumerate(tokens) if _is_candidate(tok, self.vocab, self.names)
+        ]
         if not picked:
             return [], np.zeros((0, len(self.labels)), np.float32)
         index = np.array([_hash(_token_features(text, tokens, i, self.vocab)) for i in picked])
@@ -226,10 +340,10 @@ class TokenTagger:
             "of", "St.", hyphens and apostrophes on one line).
         """
         tokens, probs = self.token_probabilities(text)
+        chosen = self._smoothed_labels(text, tokens, probs, threshold)
         merged: list[list] = []
-        for (start, end, _), row in zip(tokens, probs, strict=True):
-            best = int(row[1:].argmax()) + 1
-            if row[best] < threshold:
+        for (start, end, _), row, best in zip(tokens, probs, chosen, strict=True):
+            if not best:
                 continue
             label = self.labels[best]
             if merged and merged[-1][2] == label and _joinable(text[merged[-1][1] : start]):
@@ -238,6 +352,23 @@ class TokenTagger:
             else:
                 merged.append([start, end, label, [float(row[best])]])
         return [(PhiSpan(s, e, label), sum(p) / len(p)) for s, e, label, p in merged]
+
+    def _smoothed_labels(
+        self, text: str, tokens: list[tuple[int, int, str]], probs: np.ndarray, threshold: float
+    ) -> list[int]:
+        """Label index of each token (0: none); a likely NAME beside a confident NAME counts."""
+        chosen = [int(row[1:].argmax()) + 1 if row[1:].max() >= threshold else 0 for row in probs]
+        name = self.labels.index("NAME")
+        for k, row in enumerate(probs):
+            if chosen[k] or row[name] < SOFT_NAME_PROBABILITY:
+                continue
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(tokens) and chosen[j] == name:
+                    left, right = sorted((j, k))
+                    if _joinable(text[tokens[left][1] : tokens[right][0]]):
+                        chosen[k] = name
+                        break
+        return chosen
 
 
 _JOIN = re.compile(r"[ \t]*(?:[.,'’&-]?[ \t]*(?:of|the|and|de|van|von)?[ \t]*)?")
@@ -249,15 +380,20 @@ def _joinable(gap: str) -> bool:
 
 def main(argv: list[str] | None = None) -> None:
     """Train the packaged tagger on the synthetic families: ``python -m training.phi.tagger``."""
-    from training.phi.synth import generate_annotated
+    from training.phi.synth import FAMILIES, SELF_HELD_OUT, generate_annotated
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL, help="model file to write")
     parser.add_argument("--notes", type=int, default=3000, help="synthetic notes to train on")
     parser.add_argument("--seed", type=int, default=1000, help="seed of the training notes")
+    parser.add_argument(
+        "--hold-out", action="store_true", help="leave out synth.SELF_HELD_OUT (for evaluation)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    path = train_tagger(generate_annotated(args.notes, seed=args.seed), args.out)
+    families = [f for f in FAMILIES if not (args.hold_out and f in SELF_HELD_OUT)]
+    notes = generate_annotated(args.notes, seed=args.seed, families=families)
+    path = train_tagger(notes, args.out)
     logger.info("wrote %s (%.1f MB)", path, path.stat().st_size / 1e6)
 
 
