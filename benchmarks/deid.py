@@ -2,10 +2,12 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--out reports/deid_heldout.json]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,both}] [--out reports/deid.json]
 
-Both systems see the same held-out notes (``benchmarks/phi_heldout.py``, template families the
-project's de-identifier was not tuned on) in the same process. Scoring:
+Both systems see the same held-out notes in the same process. There are two held-out sets:
+set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
+detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
+its own report. Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
   still removes the text) covers at least ``--coverage`` (default 90%) of its characters.
@@ -40,8 +42,10 @@ from pathlib import Path
 
 try:
     from benchmarks.phi_heldout import FAMILIES, generate_heldout
+    from benchmarks.phi_heldout_b import FAMILIES_B, generate_heldout_b
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
+    from phi_heldout_b import FAMILIES_B, generate_heldout_b
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -90,6 +94,11 @@ _FIRST_PASS2PHI = {
     "address": "ADDRESS",
 }
 _TOKEN = re.compile(r"\w+")
+# Held-out set name -> (note generator, family names).
+HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[str]]] = {
+    "a": (generate_heldout, sorted(FAMILIES)),
+    "b": (generate_heldout_b, sorted(FAMILIES_B)),
+}
 
 
 # Scoring
@@ -410,8 +419,12 @@ def build_report(
     systems: dict[str, dict],
     residual: dict | None,
     config: dict,
+    families: Sequence[str] | None = None,
 ) -> dict:
-    """The JSON report: corpus counts, per-system scores, ratios ours/presidio and targets."""
+    """The JSON report: corpus counts, per-system scores, ratios ours/presidio and targets.
+
+    ``families`` are the held-out set's family names (default: set A's).
+    """
     ours, presidio = systems["ours"], systems["presidio"]
     gold = Counter(s.phi_type for note in notes for s in note.spans)
     return {
@@ -419,7 +432,7 @@ def build_report(
         "corpus": {
             "notes": len(notes),
             "chars": sum(len(note.text) for note in notes),
-            "families": sorted(FAMILIES),
+            "families": sorted(FAMILIES) if families is None else list(families),
             "gold_spans": dict(gold),
             "keep_spans": sum(len(note.keep_spans) for note in notes),
         },
@@ -484,7 +497,11 @@ def format_table(report: dict) -> str:
 
 
 def run_benchmark(
-    n: int, seed: int, coverage: float = COVERAGE, presidio_threshold: float = 0.35
+    n: int,
+    seed: int,
+    coverage: float = COVERAGE,
+    presidio_threshold: float = 0.35,
+    heldout_set: str = "a",
 ) -> dict:
     """Generate held-out notes, score both systems and the deidentify path; the JSON report.
 
@@ -493,18 +510,30 @@ def run_benchmark(
         seed: Seed of the note generator.
         coverage: Share of a gold span's characters that must be covered to count it caught.
         presidio_threshold: Presidio's ``score_threshold``.
+        heldout_set: Which held-out set, a key of ``HELDOUT_SETS``.
 
     Returns:
         The report (see ``build_report``).
+
+    Raises:
+        ValueError: ``heldout_set`` is not a key of ``HELDOUT_SETS``.
     """
+    if heldout_set not in HELDOUT_SETS:
+        raise ValueError(f"heldout_set must be one of {sorted(HELDOUT_SETS)}, got {heldout_set!r}")
     # tldextract (Presidio's email recognizer) fetches a suffix list over the network unless
     # told not to; set before anything imports it. Its cache goes to a folder of this run.
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     os.environ.setdefault("TLDEXTRACT_CACHE", tempfile.mkdtemp(prefix="deid-bench-tldextract-"))
     from training.deid import Deidentifier, load_key
 
-    notes = generate_heldout(n, seed)
-    logger.info("generated %d held-out notes (%d gold spans)", n, sum(len(x.spans) for x in notes))
+    generate, families = HELDOUT_SETS[heldout_set]
+    notes = generate(n, seed)
+    logger.info(
+        "set %s: generated %d held-out notes (%d gold spans)",
+        heldout_set.upper(),
+        n,
+        sum(len(x.spans) for x in notes),
+    )
     deid = Deidentifier(load_key(allow_demo_key=True))
     label, ours = ours_detector(deid)
     with tempfile.TemporaryDirectory(prefix="deid-bench-") as workdir:
@@ -524,15 +553,33 @@ def run_benchmark(
         systems[name]["throughput"] = _throughput(seconds[name], notes)
         logger.info("%s: %.1f s of detection over %d notes", name, seconds[name], n)
     residual = deidentify_residuals(deid, notes)
-    config = {"n": n, "seed": seed, "coverage": coverage, "presidio_threshold": presidio_threshold}
-    return build_report(notes, systems, residual, config)
+    config = {
+        "heldout_set": heldout_set,
+        "n": n,
+        "seed": seed,
+        "coverage": coverage,
+        "presidio_threshold": presidio_threshold,
+    }
+    return build_report(notes, systems, residual, config, families)
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="number of held-out notes")
     parser.add_argument("--seed", type=int, default=7, help="seed of the note generator")
-    parser.add_argument("--out", type=Path, default=None, help="also write the JSON report here")
+    parser.add_argument(
+        "--set",
+        dest="heldout_set",
+        choices=("a", "b", "both"),
+        default="both",
+        help="held-out set: a (used for tuning since), b (blind), or both, reported separately",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="also write the JSON report here (with --set both: an object keyed by set)",
+    )
     parser.add_argument(
         "--coverage", type=float, default=COVERAGE, help="share of a gold span to cover (0-1]"
     )
@@ -547,19 +594,26 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> dict:
-    """Command-line entry point: print the JSON report and the table; return the report."""
+def main(argv: Sequence[str] | None = None) -> dict[str, dict]:
+    """Command-line entry point: print each set's JSON report and table; the reports by set."""
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)  # per-call warnings
-    report = run_benchmark(args.n, args.seed, args.coverage, args.presidio_threshold)
-    print(json.dumps(report, indent=2))
-    print(format_table(report))
+    names = list(HELDOUT_SETS) if args.heldout_set == "both" else [args.heldout_set]
+    reports = {}
+    for name in names:
+        report = run_benchmark(args.n, args.seed, args.coverage, args.presidio_threshold, name)
+        print(f"=== held-out set {name.upper()} ===")
+        print(json.dumps(report, indent=2))
+        print(format_table(report))
+        reports[name] = report
     if args.out is not None:
+        # One set: its report, in the format it always had; both: the reports keyed by set.
+        written = reports[names[0]] if len(names) == 1 else reports
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        args.out.write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
         logger.info("wrote %s", args.out)
-    return report
+    return reports
 
 
 if __name__ == "__main__":

@@ -121,9 +121,14 @@ def evaluate(
 
 @app.command()
 def revalidate(
-    model: Annotated[str | None, typer.Option(help="Model version (default: candidate).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Version or alias, e.g. 3 or champion (default: candidate, else champion)."
+        ),
+    ] = None,
 ) -> None:
-    """Run the revalidation gate and record its verdict on the model version."""
+    """Run the revalidation gate now (also the annual check) and record its verdict."""
     from flows.revalidate import revalidate_flow
 
     params, ws = _ctx.load()
@@ -158,7 +163,8 @@ def monitor(
     result = _run(
         monitor_flow, params, str(ws.root), quarter, drift, params.assemble.source == "synthetic"
     )
-    _print_json({k: result.get(k) for k in ("quarter", "verdict", "reasons", "version", "html")})
+    keys = ("quarter", "verdict", "reasons", "warnings", "version", "html", "notified")
+    _print_json({k: result.get(k) for k in keys})
     if result["verdict"] == "fail":
         raise typer.Exit(code=1)
 

@@ -42,9 +42,18 @@ class CorpusParams(_Section):
 class AssembleParams(_Section):
     """Dataset assembly: source, de-identification, validation and patient-level splits."""
 
-    source: Literal["synthetic", "codiesp", "jsonl"] = "synthetic"
+    source: Literal["synthetic", "codiesp", "mimic", "jsonl", "csv", "parquet"] = "synthetic"
     input: str | None = None
     codiesp_splits: tuple[str, ...] = ("train", "dev")
+    columns: dict[str, str] = Field(
+        default_factory=dict,
+        description="record field -> source column for jsonl/csv/parquet (note_id, text, codes, "
+        "patient_id, case_id, note_type, specialty, note_date, quarter, identifiers.<key>)",
+    )
+    codes_separator: str = Field(";", min_length=1, description="between codes in a CSV cell")
+    batch_size: int = Field(1000, ge=1, description="records per streamed batch and partition")
+    workers: int = Field(0, ge=0, description="0: de-identify in process; N: local Dask cluster")
+    dask_address: str | None = Field(None, description="existing Dask scheduler (wins on workers)")
     split_fractions: dict[str, float] = {"train": 0.7, "validation": 0.15, "test": 0.15}
     seed: int = 13
     min_text_chars: int = Field(20, ge=1)
@@ -56,6 +65,18 @@ class AssembleParams(_Section):
         description="codes not in ICD-10-CM: 'reject' the record (per on_bad_record) or 'drop' "
         "the code with a warning (a record left without codes is still rejected)",
     )
+
+    @model_validator(mode="after")
+    def _known_columns(self) -> AssembleParams:
+        fields = {"note_id", "text", "codes", "patient_id", "case_id", "note_type", "specialty"}
+        fields |= {"note_date", "quarter"}
+        unknown = [k for k in self.columns if k not in fields and not k.startswith("identifiers.")]
+        if unknown:
+            raise ValueError(
+                f"assemble.columns: unknown field(s) {sorted(unknown)}; expected "
+                f"{sorted(fields)} or identifiers.<key>"
+            )
+        return self
 
     @model_validator(mode="after")
     def _fractions_sum_to_one(self) -> AssembleParams:
@@ -139,7 +160,29 @@ class MonitorParams(_Section):
 
     reference_quarter: str = "2026Q1"
     current_quarter: str = "2026Q2"
-    sample_size: int = Field(120, ge=10)
+    cron: str = Field(
+        "0 6 1 1,4,7,10 *", description="schedule of the quarterly check (06:00 on quarter start)"
+    )
+    sample_size: int = Field(
+        120, ge=10, description="cases the synthetic source yields per quarter (the sampling pool)"
+    )
+    gold_dir: str | None = Field(
+        None,
+        description="folder of imported gold samples named <quarter>.jsonl or <quarter>.csv; "
+        "null uses the synthetic source",
+    )
+    ci_width: float = Field(
+        0.15, gt=0, lt=1, description="target width of the micro-F1 confidence interval"
+    )
+    confidence: float = Field(0.95, gt=0, lt=1, description="coverage of every interval")
+    assumed_f1: float = Field(0.8, gt=0, lt=1, description="micro-F1 assumed by the sample size")
+    assumed_variance: float | None = Field(
+        None, gt=0, description="per-case variance of F1; null uses assumed_f1 * (1 - assumed_f1)"
+    )
+    sample_min: int = Field(30, ge=1, description="smallest sample the plan asks for")
+    sample_max: int = Field(2000, ge=1, description="largest sample the plan asks for")
+    sampling_seed: int = 2026
+    bootstrap_samples: int = Field(500, ge=0, description="bootstrap replicates per interval")
     drift_share_max: float = Field(0.5, ge=0, le=1, description="share of drifted columns")
     code_drift_max: float = Field(0.3, ge=0, le=1, description="Jensen-Shannon distance cap")
     min_micro_f1: float = 0.3
@@ -153,16 +196,84 @@ class MonitorParams(_Section):
     code_drift_permutations: int = Field(
         200, ge=0, description="shuffles of the code-drift permutation test (0 disables it)"
     )
+    text_drift_auc_max: float = Field(
+        0.7, gt=0.5, le=1, description="domain-classifier ROC AUC above which notes drifted"
+    )
+    text_drift_max_notes: int = Field(
+        5000, ge=20, description="notes per quarter the domain classifier sees (random subset)"
+    )
+    per_class_codes: int = Field(
+        10, ge=0, description="most frequent codes checked one by one (Evidently per class)"
+    )
+    class_min_support: int = Field(
+        10, ge=1, description="gold cases a code or case type needs before it can fail"
+    )
+    max_code_f1_drop: float = Field(
+        0.25, ge=0, description="per-class F1 drop vs reference that warns"
+    )
+    frequent_share: float = Field(
+        0.05, gt=0, lt=1, description="codes on at least this share of cases are 'frequent'"
+    )
+    rare_share: float = Field(
+        0.01, gt=0, lt=1, description="codes on less than this share of cases are 'rare'"
+    )
+    notify_url: str | None = Field(
+        None, description="Apprise URL told about a failing check (e.g. mailto://, json://)"
+    )
+    auto_revalidate: bool = Field(False, description="a failing check runs the revalidation gate")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MonitorParams:
+        if self.rare_share >= self.frequent_share:
+            raise ValueError("monitor.rare_share must be below monitor.frequent_share")
+        if self.sample_min > self.sample_max:
+            raise ValueError("monitor.sample_min must not exceed monitor.sample_max")
+        return self
 
 
 class RevalidateParams(_Section):
-    """Acceptance criteria of the revalidation gate."""
+    """Acceptance criteria of the revalidation gate (before promotion and once a year)."""
 
+    cron: str = Field("0 6 15 1 *", description="schedule of the annual revalidation")
+    max_age_days: int = Field(
+        365, ge=1, description="a champion whose last passing gate is older is overdue"
+    )
+    sample: Literal["test", "synthetic", "file"] = Field(
+        "test",
+        description="'test' (held-out split), 'synthetic' (a fresh synthetic quarter) or "
+        "'file' (gold_path)",
+    )
+    gold_path: str | None = Field(None, description="gold-sample file when sample is 'file'")
     min_micro_f1: float = 0.3
     min_macro_f1: float = 0.0
     min_map: float = 0.3
     max_drop_vs_champion: float = Field(0.05, ge=0)
+    max_drop_vs_previous: float = Field(
+        0.05, ge=0, description="micro-F1 drop vs the version's previous validation"
+    )
     min_test_cases: int = Field(20, ge=1)
+    min_chapter_recall: float = Field(0.3, ge=0, le=1, description="recall floor per chapter")
+    chapter_min_cases: int = Field(
+        20, ge=1, description="gold cases a chapter needs before its recall floor applies"
+    )
+    max_ece: float = Field(0.2, ge=0, le=1, description="expected calibration error cap")
+    ece_min_suggestions: int = Field(
+        50, ge=1, description="suggested codes needed before the calibration cap applies"
+    )
+    min_deid_recall: float = Field(0.95, ge=0, le=1, description="de-identification recall floor")
+    deid_blocking: bool = Field(
+        False, description="whether a low de-identification recall fails the gate (else warns)"
+    )
+    deid_report: str | None = Field(
+        "reports/deid_heldout.json",
+        description="JSON of the de-identification benchmark (relative to the project root)",
+    )
+    deid_sample_notes: int = Field(
+        20, ge=0, description="annotated notes measured when no benchmark JSON exists (0: skip)"
+    )
+    bootstrap_samples: int = Field(500, ge=0)
+    confidence: float = Field(0.95, gt=0, lt=1)
+    seed: int = 2026
 
 
 class PromoteParams(_Section):

@@ -147,29 +147,57 @@ def run_evaluate(
 
 
 def run_revalidate(params: Params, workspace: Workspace, version: str | None = None) -> dict:
-    """Gate a version against the acceptance criteria and the current champion."""
-    from governance.registry import record_gate_verdict
-    from validation.gate import evaluate_gate, write_validation_report
+    """Gate a version on a gold sample against the acceptance criteria and the champion.
 
-    candidate = run_evaluate(params, workspace, version)
+    Args:
+        params: All parameters (``revalidate`` section; sample and bootstrap settings).
+        workspace: Project folder.
+        version: A version number, or an alias name (``candidate``, ``champion``); default the
+            candidate, else the champion (the annual revalidation of the serving model).
+
+    Returns:
+        The verdict (``passed``, ``verdict``, ``reasons``, ``warnings``, ``notes``, ``checks``)
+        with ``version``, ``champion_version``, ``metrics`` and ``report``.
+    """
+    from governance.registry import record_gate_verdict
+    from validation.gate import evaluate_gate, score_sample, write_validation_report
+
+    rv = params.revalidate
+    version = _revalidation_version(params, workspace, version)
     champion_v = resolve_version(params, workspace, params.promote.alias)
-    champion = None
-    if champion_v is not None and champion_v != candidate["version"]:
-        champion_dir = workspace.reports_dir / "validation" / f"champion-v{champion_v}"
-        champion = run_evaluate(
-            params, workspace, champion_v, champion_dir, log_to_run=False
-        )["metrics"]
-    verdict = evaluate_gate(candidate["metrics"], champion, params.revalidate)
-    context = _report_context(params, workspace, candidate, champion_v, champion)
+
+    # one sample, scored by each model
+    sample, source, digest, team = _revalidation_sample(params, workspace, str(version))
+    settings = params.monitor.model_copy(
+        update={"bootstrap_samples": rv.bootstrap_samples, "confidence": rv.confidence}
+    )
+    counts = _train_counts(workspace)
+    scored = {}
+    for v in {version, *([champion_v] if champion_v else [])}:
+        frame = _predicted(params, sample, v)
+        scored[v] = score_sample(frame, settings, counts, rv.seed)
+        scored[v]["metrics"]["dataset_digest"] = digest
+    candidate = scored[version]
+    champion = scored[champion_v]["metrics"] if champion_v not in (None, version) else None
+
+    # gate and report
     out_dir = workspace.reports_dir / "validation"
+    evidence = _gate_evidence(params, workspace, out_dir, version, candidate)
+    verdict = evaluate_gate(candidate["metrics"], champion, rv, evidence)
+    run_id = mlflow_client(workspace).get_model_version(params.train.registered_model, version)
+    context = _report_context(
+        params, workspace, {**candidate, "version": version, "run_id": run_id.run_id},
+        champion_v if champion else None, champion,
+    )  # fmt: skip
+    context.update(
+        sample_digest=digest, sample_source=source, team=team, deid=evidence["deid"],
+        previous_metrics=evidence["previous"],
+    )  # fmt: skip
     report = write_validation_report(verdict, context, out_dir)
     record_gate_verdict(
-        mlflow_client(workspace),
-        params.train.registered_model,
-        candidate["version"],
-        verdict,
-        str(report),
-    )
+        mlflow_client(workspace), params.train.registered_model, version, verdict, str(report),
+        sample=source,
+    )  # fmt: skip
     audit_log(workspace).append(
         "revalidation-gate",
         "E",
@@ -177,13 +205,96 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
         "operations",
         {
             "model": params.train.registered_model,
-            "version": candidate["version"],
+            "version": version,
             "verdict": verdict["verdict"],
             "report": str(report),
+            "sample_digest": digest,
         },
         outcome="success" if verdict["passed"] else "failure",
     )
-    return {**verdict, "version": candidate["version"], "report": str(report)}
+    return {
+        **verdict,
+        "version": version,
+        "champion_version": champion_v,
+        "metrics": candidate["metrics"],
+        "report": str(report),
+    }
+
+
+def _gate_evidence(
+    params: Params, workspace: Workspace, out_dir: Path, version: str, candidate: dict
+) -> dict:
+    """Per-chapter recall, calibration sample size, de-identification recall, previous run."""
+    from validation.gate import deid_evidence, previous_validation
+
+    rv = params.revalidate
+    previous = previous_validation(out_dir, version)
+    deid_path = workspace.root / rv.deid_report if rv.deid_report else None
+    return {
+        "per_chapter": candidate["detail"]["per_chapter"],
+        "n_suggestions": candidate["n_suggestions"],
+        "deid": deid_evidence(deid_path, rv.deid_sample_notes, rv.seed),
+        "previous": (previous or {}).get("metrics"),
+    }
+
+
+def _revalidation_version(params: Params, workspace: Workspace, version: str | None) -> str:
+    """A version number from a number or an alias; default the candidate, else the champion."""
+    promote = params.promote
+    if version in (promote.alias, promote.candidate_alias):
+        version = resolve_version(params, workspace, version)
+    version = version or resolve_version(params, workspace, promote.candidate_alias)
+    version = version or resolve_version(params, workspace, promote.alias)
+    if version is None:
+        raise ModelError("no model version to revalidate; run `clinicode train` first")
+    return str(version)
+
+
+def _revalidation_sample(params: Params, workspace: Workspace, version: str):
+    """The gold sample of a revalidation: ``(frame, source label, digest, team figures)``."""
+    from training.train import read_split
+    from validation.gold import frame_digest, human_ai_team, read_gold_sample
+
+    rv = params.revalidate
+    if rv.sample == "file":
+        if not rv.gold_path:
+            raise ModelError("revalidate.sample is 'file' but revalidate.gold_path is not set")
+        frame = read_gold_sample(rv.gold_path)
+        source = f"gold sample {Path(rv.gold_path).name}"
+    elif rv.sample == "synthetic":
+        quarter = params.monitor.current_quarter
+        frame = score_quarter(
+            params, workspace, quarter, False, _version_uri(params, version),
+            allow_demo_key=params.assemble.source == "synthetic",
+        )  # fmt: skip
+        frame = frame.drop(columns=["suggested_codes", "confidences"])
+        source = f"fresh synthetic sample of {quarter}"
+    else:
+        frame = read_split(workspace.dataset_dir, params.evaluate.split)
+        source = f"held-out {params.evaluate.split} split"
+    return frame, source, frame_digest(frame), human_ai_team(frame)
+
+
+def _predicted(params: Params, sample, version: str):
+    """``sample`` with this version's suggestions (recorded suggestions set aside)."""
+    from training.predict import PREDICTION_COLUMNS, predict_frame
+
+    base = sample.drop(columns=[c for c in PREDICTION_COLUMNS if c in sample.columns])
+    return predict_frame(_version_uri(params, version), base)
+
+
+def _train_counts(workspace: Workspace) -> dict | None:
+    """Code frequencies of the assembled corpus (for frequency buckets), if assembled."""
+    import json
+
+    manifest_file = workspace.dataset_dir / "manifest.json"
+    if not manifest_file.exists():
+        return None
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    rows = manifest.get("rows")
+    if not manifest.get("code_frequencies") or not rows:
+        return None
+    return {"codes": manifest["code_frequencies"], "n_cases": int(rows)}
 
 
 def _report_context(
@@ -193,21 +304,64 @@ def _report_context(
     champion_v: str | None,
     champion: dict | None,
 ) -> dict:
+    """What the validation report shows besides the verdict (numbers, codes, fixed labels)."""
     import json
+
+    from validation.monitor import history_row
 
     manifest_file = workspace.dataset_dir / "manifest.json"
     manifest = json.loads(manifest_file.read_text()) if manifest_file.exists() else {}
+    history = []
+    for path in sorted((workspace.reports_dir / "monitoring").glob("*/summary.json")):
+        try:
+            history.append(history_row(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError):
+            logger.warning("skipping unreadable monitoring summary %s", path)
     return {
         "model_name": params.train.registered_model,
         "version": candidate["version"],
         "run_id": candidate["run_id"],
+        "code_commit": _code_commit(),
         "dataset_digest": manifest.get("digest", "unknown"),
         "dataset_source": manifest.get("source", "unknown"),
+        "splits": {k: v.get("rows") for k, v in (manifest.get("splits") or {}).items()},
+        "datasheet": _datasheet_lines(workspace),
         "metrics": candidate["metrics"],
+        "detail": candidate["detail"],
+        "reliability": candidate["reliability"],
+        "history": history,
         "champion_version": champion_v,
         "champion_metrics": champion,
         "criteria": params.revalidate.model_dump(),
     }
+
+
+def _code_commit() -> str:
+    """Commit of the code that ran (not of the project folder, which may not be a repository)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parents[1],
+            capture_output=True, text=True, timeout=10, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def _datasheet_lines(workspace: Workspace) -> list[str]:
+    # Only the summary bullets of the datasheet: they are generated from counts.
+    sheet = workspace.reports_dir / "data" / "datasheet.md"
+    if not sheet.is_file():
+        return []
+    lines = []
+    for line in sheet.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            break
+        if line.startswith("- "):
+            lines.append(line[2:].replace("`", ""))
+    return lines
 
 
 def run_promote(
@@ -295,8 +449,15 @@ def run_monitor(
     drift: bool = False,
     allow_demo_key: bool = False,
 ) -> dict:
-    """Quarterly check of the champion: drift and accuracy of ``quarter`` against the reference."""
-    from validation.monitor import run_quarterly_check
+    """Quarterly check of the champion: drift and accuracy of ``quarter`` against the reference.
+
+    Gold samples come from ``monitor.gold_dir`` when set (files named after the quarter, with
+    the suggestions recorded at coding time), else from the synthetic source scored now. The
+    current quarter's pool is cut down by the sampling plan, whose seed is recorded.
+    """
+    from validation.gold import quarter_file, read_gold_sample
+    from validation.monitor import planned_size, run_quarterly_check
+    from validation.sampling import draw_sample
 
     monitor = params.monitor
     quarter = quarter or monitor.current_quarter
@@ -304,13 +465,30 @@ def run_monitor(
     if version is None:
         raise ModelError("no champion model is registered; promote a version first")
     uri = _version_uri(params, version)
-    reference = score_quarter(
-        params, workspace, monitor.reference_quarter, False, uri, allow_demo_key
-    )
-    current = score_quarter(params, workspace, quarter, drift, uri, allow_demo_key)
+
+    def gold_sample(label: str, drifted: bool):
+        if monitor.gold_dir:
+            return read_gold_sample(quarter_file(monitor.gold_dir, label))
+        return score_quarter(params, workspace, label, drifted, uri, allow_demo_key)
+
+    # samples and plan
+    reference = gold_sample(monitor.reference_quarter, False)
+    seed = monitor.sampling_seed + sum(ord(ch) for ch in quarter)
+    current, plan = draw_sample(gold_sample(quarter, drift), planned_size(monitor), seed)
+    plan.update(
+        quarter=quarter, ci_width=monitor.ci_width, confidence=monitor.confidence,
+        assumed_f1=monitor.assumed_f1, assumed_variance=monitor.assumed_variance,
+    )  # fmt: skip
+
+    # check
     out_dir = workspace.reports_dir / "monitoring" / quarter
-    result = run_quarterly_check(reference, current, monitor, out_dir, quarter)
-    result.update(version=version, quarter=quarter)
+    run_id = mlflow_client(workspace).get_model_version(params.train.registered_model, version)
+    context = {"model_name": params.train.registered_model, "version": version,
+               "run_id": run_id.run_id}  # fmt: skip
+    result = run_quarterly_check(
+        reference, current, monitor, out_dir, quarter, plan, _train_counts(workspace), context
+    )
+    result.update(version=version, quarter=quarter, sampling_plan=plan)
     _log_monitoring_run(params, workspace, result, quarter, out_dir)
     audit_log(workspace).append(
         "quarterly-check",
@@ -331,9 +509,23 @@ def run_monitor(
 def _log_monitoring_run(
     params: Params, workspace: Workspace, result: dict, quarter: str, out_dir: Path
 ) -> None:
+    """A monitoring run linked to the model version, and the version's monitoring tags."""
     import mlflow
 
+    from governance.registry import record_monitoring
+
     use_experiment(workspace, MONITORING_EXPERIMENT)
+    summary = result.get("metrics", {})
+    headline = {
+        "current": summary.get("current", {}).get("metrics", {}),
+        "reference": summary.get("reference", {}).get("metrics", {}),
+        "current_interval": summary.get("current_detail", {}).get("overall", {}),
+        "data_drift": summary.get("data_drift", {}),
+        "code_drift": summary.get("code_drift", {}),
+        "prediction_drift": summary.get("prediction_drift", {}),
+        "text_drift": {"auc": summary.get("text_drift", {}).get("auc", 0.0)},
+        "f1_drop": summary.get("f1_drop", 0.0),
+    }
     with mlflow.start_run(run_name=f"monitor-{quarter}"):
         mlflow.set_tags(
             {
@@ -343,9 +535,15 @@ def _log_monitoring_run(
                 "verdict": result["verdict"],
             }
         )
-        numeric = {k: float(v) for k, v in _flatten(result.get("metrics", {})).items()}
+        numeric = {k: float(v) for k, v in _flatten(headline).items()}
         mlflow.log_metrics({k.replace("@", "_at_")[:250]: v for k, v in numeric.items()})
+        if result.get("sampling_plan"):
+            mlflow.log_dict(result["sampling_plan"], "sampling_plan.json")
         mlflow.log_artifacts(str(out_dir), artifact_path="monitoring")
+    record_monitoring(
+        mlflow_client(workspace), params.train.registered_model, result["version"], quarter,
+        result["verdict"], str(result.get("html")),
+    )  # fmt: skip
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, float]:

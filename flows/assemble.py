@@ -1,4 +1,10 @@
-"""Prefect flow: assemble the de-identified, validated, patient-split training dataset."""
+"""Prefect flow: assemble the de-identified, validated, patient-split training dataset.
+
+The flow picks the task runner of the parallel de-identification: none (in process) when
+``assemble.workers`` is 0, else a ``DaskTaskRunner`` (local cluster of N workers, or the
+scheduler at ``assemble.dask_address``). The partitioning and the map live in
+``training.parallel``; the flow only chooses where they run.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,14 @@ from prefect.cache_policies import NO_CACHE
 from clinicode import stages
 from clinicode.config import Params
 from flows._common import publish, workspace_of
+from training.parallel import task_runner_for, use_task_runner
 
 
 @task(name="assemble-dataset", cache_policy=NO_CACHE)
 def assemble_task(params: Params, root: str | None, allow_demo_key: bool) -> dict:
     """Load, de-identify, validate, split and save the dataset."""
-    return stages.run_assemble(params, workspace_of(root), allow_demo_key=allow_demo_key)
+    with use_task_runner(task_runner_for(params.assemble)):
+        return stages.run_assemble(params, workspace_of(root), allow_demo_key=allow_demo_key)
 
 
 @flow(name="assemble", validate_parameters=False)
@@ -28,6 +36,7 @@ def assemble_flow(params: Params, root: str | None = None, allow_demo_key: bool 
             "source": manifest.get("source"),
             "splits": {k: v["rows"] for k, v in manifest["splits"].items()},
             "deid_replacements": manifest.get("deid_replacements", {}),
+            "rejected_records": manifest.get("rejected_records", 0),
         },
     )
     return manifest

@@ -1,4 +1,4 @@
-"""Prefect flow: the revalidation gate against acceptance criteria and the champion."""
+"""Prefect flow: the revalidation gate, before promotion and once a year on the champion."""
 
 from __future__ import annotations
 
@@ -6,19 +6,28 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from clinicode import stages
-from clinicode.config import Params
+from clinicode.config import Params, load_params
 from flows._common import publish, workspace_of
 
 
 @task(name="revalidation-gate", cache_policy=NO_CACHE)
 def gate_task(params: Params, root: str | None, version: str | None) -> dict:
-    """Evaluate, compare, write the validation report and record the verdict."""
+    """Score the gold sample, compare, write the validation report and record the verdict."""
     return stages.run_revalidate(params, workspace_of(root), version)
 
 
 @flow(name="revalidate", validate_parameters=False)
-def revalidate_flow(params: Params, root: str | None = None, version: str | None = None) -> dict:
-    """Gate ``version`` (default: the candidate); returns the verdict with its reasons."""
+def revalidate_flow(
+    params: Params | None = None, root: str | None = None, version: str | None = None
+) -> dict:
+    """Gate ``version`` (a number or an alias; default the candidate, else the champion).
+
+    Args:
+        params: All parameters; None reads ``params.yaml`` at run time (scheduled runs).
+        root: Project folder.
+        version: Version number or alias name (``champion`` for the annual revalidation).
+    """
+    params = params or load_params()
     verdict = gate_task(params, root, version)
     publish(
         "gate-verdict",
@@ -27,6 +36,7 @@ def revalidate_flow(params: Params, root: str | None = None, version: str | None
             "version": verdict["version"],
             "verdict": verdict["verdict"],
             "reasons": verdict["reasons"],
+            "warnings": verdict.get("warnings", []),
             "report": verdict["report"],
         },
     )

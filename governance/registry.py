@@ -27,6 +27,12 @@ GATE_STATUS = "gate.status"
 GATE_DATE = "gate.date"
 GATE_REPORT = "gate.report"
 GATE_REASONS = "gate.reasons"
+GATE_LAST_PASS = "gate.last_pass_date"
+GATE_SAMPLE = "gate.sample"
+MONITORING_QUARTER = "monitoring.last_quarter"
+MONITORING_VERDICT = "monitoring.last_verdict"
+MONITORING_REPORT = "monitoring.last_report"
+REVALIDATION_MAX_AGE_DAYS = 365
 PREVIOUS_CHAMPION = "previous_champion"
 PROMOTION_APPROVER = "promotion.approver"
 PROMOTION_REASON = "promotion.reason"
@@ -94,9 +100,19 @@ def champion_version(client: MlflowClient, model_name: str, alias: str) -> str |
 
 
 def record_gate_verdict(
-    client: MlflowClient, model_name: str, version: str, verdict: dict, report_path: str
+    client: MlflowClient,
+    model_name: str,
+    version: str,
+    verdict: dict,
+    report_path: str,
+    sample: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Tag a version with the result of its revalidation gate.
+
+    ``gate.status``, ``gate.date``, ``gate.report`` and ``gate.reasons`` describe the latest
+    gate; ``gate.last_pass_date`` keeps the date of the latest *passing* one, which is what the
+    annual revalidation rule counts from.
 
     Args:
         client: MLflow client bound to the registry.
@@ -104,20 +120,87 @@ def record_gate_verdict(
         version: The gated version.
         verdict: The result of ``validation.gate.evaluate_gate``.
         report_path: Where the validation report was written.
+        sample: Which sample the gate judged (e.g. ``test``, ``synthetic``, a file name).
+        now: Time of the verdict (default: now, UTC).
 
     Raises:
         GovernanceError: The version does not exist.
     """
     _version(client, model_name, version)
+    date = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     tags = {
         GATE_STATUS: "pass" if verdict["passed"] else "fail",
-        GATE_DATE: _now(),
+        GATE_DATE: date,
         GATE_REPORT: str(report_path),
         GATE_REASONS: _truncate("; ".join(verdict.get("reasons", []))),
     }
+    if verdict["passed"]:
+        tags[GATE_LAST_PASS] = date
+    if sample:
+        tags[GATE_SAMPLE] = _truncate(sample, 200)
     for key, value in tags.items():
         client.set_model_version_tag(model_name, str(version), key, value)
     logger.info("gate %s recorded on %s version %s", tags[GATE_STATUS], model_name, version)
+
+
+def revalidation_status(
+    client: MlflowClient,
+    model_name: str,
+    version: str,
+    now: datetime | None = None,
+    max_age_days: int = REVALIDATION_MAX_AGE_DAYS,
+) -> dict:
+    """Whether a version's revalidation is current.
+
+    Returns:
+        ``{"status", "last_date", "last_pass_date", "age_days", "report"}``. ``status`` is
+        ``failed`` when the latest gate failed, ``overdue`` when the latest passing gate is older
+        than ``max_age_days``, ``never`` when no gate was recorded, else ``ok``.
+
+    Raises:
+        GovernanceError: The version does not exist.
+    """
+    tags = _version(client, model_name, version).tags
+    now = now or datetime.now(UTC)
+    last, last_pass = tags.get(GATE_DATE), tags.get(GATE_LAST_PASS)
+    if last_pass is None and tags.get(GATE_STATUS) == "pass":
+        last_pass = last  # recorded before gate.last_pass_date existed
+    age = None
+    if last_pass:
+        age = (now - _parse_date(last_pass)).total_seconds() / 86400
+    if tags.get(GATE_STATUS) is None:
+        status = "never"
+    elif tags[GATE_STATUS] != "pass":
+        status = "failed"
+    elif age is None or age > max_age_days:
+        status = "overdue"
+    else:
+        status = "ok"
+    return {
+        "status": status,
+        "last_date": last,
+        "last_pass_date": last_pass,
+        "age_days": None if age is None else round(age, 1),
+        "max_age_days": max_age_days,
+        "report": tags.get(GATE_REPORT),
+    }
+
+
+def _parse_date(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def record_monitoring(
+    client: MlflowClient, model_name: str, version: str, quarter: str, verdict: str, report: str
+) -> None:
+    """Tag a version with its latest quarterly check (quarter, verdict, report location)."""
+    _set_tags(
+        client,
+        model_name,
+        str(version),
+        {MONITORING_QUARTER: quarter, MONITORING_VERDICT: verdict, MONITORING_REPORT: report},
+    )
 
 
 def promote(

@@ -137,7 +137,28 @@ def create_app(params: Params, workspace: Workspace, allow_demo_key: bool = Fals
             "status": "ok" if loaded else "loading",
             "model_name": params.train.registered_model,
             "model_version": loaded.version if loaded else None,
+            # ok / overdue / failed / never: a champion past its annual revalidation still
+            # serves, but operations and the board see it here.
+            "revalidation": _revalidation(loaded.version) if loaded else None,
         }
+
+    def _revalidation(version: str) -> dict:
+        from mlflow.exceptions import MlflowException
+
+        from clinicode.errors import GovernanceError
+        from clinicode.tracking import mlflow_client
+        from governance.registry import revalidation_status
+
+        try:
+            return revalidation_status(
+                mlflow_client(workspace),
+                params.train.registered_model,
+                version,
+                max_age_days=params.revalidate.max_age_days,
+            )
+        except (MlflowException, GovernanceError):
+            logger.warning("revalidation status of version %s unavailable", version)
+            return {"status": "unknown"}
 
     @app.post("/v1/suggestions", response_model=SuggestionsOut)
     def suggestions(note: NoteIn) -> SuggestionsOut:

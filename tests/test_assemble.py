@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+import training.assemble as assemble_module
 from clinicode.config import AssembleParams, CorpusParams
 from clinicode.errors import DataValidationError, InputError
 from clinicode.schema import NoteRecord
@@ -25,6 +26,7 @@ from training.deid import Deidentifier
 KEY = b"assemble-test-key-0123456789"
 CORPUS = CorpusParams(n_patients=24, seed=21)
 PARAMS = AssembleParams()
+_TEXTUAL = {".md", ".json", ".html", ".jsonl"}
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,7 @@ def test_assembled_dataset_is_split_by_patient_with_a_manifest(records, workspac
     assert len(manifest["digest"]) == 64
     assert (workspace.reports_dir / "datasheet.md").is_file()
     assert (workspace.reports_dir / "validation.json").is_file()
+    assert (workspace.reports_dir / "gx" / "index.html").is_file()
 
 
 def test_nothing_written_or_logged_holds_an_identifier(records, workspace, caplog):
@@ -65,7 +68,7 @@ def test_nothing_written_or_logged_holds_an_identifier(records, workspace, caplo
     dataset = load_dataset(workspace.dataset_dir)
     texts = " ".join(t for split in dataset.values() for t in split["text"])
     reports = " ".join(
-        path.read_text() for path in workspace.reports_dir.iterdir() if path.is_file()
+        path.read_text() for path in workspace.reports_dir.rglob("*") if path.suffix in _TEXTUAL
     )
     outputs = texts + reports + (workspace.dataset_dir / "manifest.json").read_text()
     for record in records:
@@ -82,22 +85,64 @@ def test_same_input_gives_the_same_digest(records, workspace):
     assert first["splits"] == second["splits"]
 
 
-def test_validation_failure_writes_nothing_and_keeps_the_previous_dataset(records, workspace):
+def _unchecked(monkeypatch) -> None:
+    """Let records skip the record checks so that only the GX suite can stop them."""
+    monkeypatch.setattr(assemble_module, "_check_record", lambda record, run: record)
+
+
+def test_validation_failure_writes_nothing_and_keeps_the_previous_dataset(
+    records, workspace, monkeypatch
+):
     previous = _assemble(records, workspace)
-    duplicated = records + records[:1]  # same note twice: note_id no longer unique
-    with pytest.raises(DataValidationError, match="note_id") as excinfo:
-        _assemble(duplicated, workspace)
+    _unchecked(monkeypatch)
+    short = [replace(records[0], text="too short"), *records[1:]]
+    with pytest.raises(DataValidationError, match="text") as excinfo:
+        _assemble(short, workspace)
     assert read_manifest(workspace.dataset_dir) == previous
     summary = json.loads((workspace.reports_dir / "validation.json").read_text())
     assert summary["success"] is False
-    assert records[0].text[:30] not in str(excinfo.value) + json.dumps(summary)
+    assert records[1].text[:30] not in str(excinfo.value) + json.dumps(summary)
 
 
-def test_validation_failure_on_a_first_run_leaves_no_dataset(records, workspace):
+def test_validation_failure_on_a_first_run_leaves_no_dataset(records, workspace, monkeypatch):
+    _unchecked(monkeypatch)
     with pytest.raises(DataValidationError):
-        _assemble(records + records[:1], workspace)
+        _assemble([replace(records[0], text="too short"), *records[1:]], workspace)
     assert not workspace.dataset_dir.exists()
     assert not any(p.name.startswith(".dataset") for p in workspace.data_dir.iterdir())
+
+
+def test_duplicate_note_id_fails_naming_the_record(records, workspace):
+    with pytest.raises(InputError) as excinfo:
+        _assemble(records + records[:1], workspace)
+    assert excinfo.value.record == records[0].note_id and excinfo.value.field == "note_id"
+    assert not workspace.dataset_dir.exists()
+
+
+def test_duplicate_note_id_is_quarantined(records, workspace):
+    params = AssembleParams(on_bad_record="quarantine")
+    manifest = _assemble(records + records[:1], workspace, params)
+    assert manifest["rows"] == len(records) and manifest["rejected_records"] == 1
+    reject = json.loads(rejects_path(workspace.dataset_dir).read_text())
+    assert reject["field"] == "note_id" and "duplicate" in reject["problem"]
+
+
+def test_small_batches_give_the_same_dataset(records, workspace):
+    whole = _assemble(records, workspace)
+    batched = _assemble(records, workspace, AssembleParams(batch_size=7))
+    assert batched["digest"] == whole["digest"] and batched["splits"] == whole["splits"]
+    assert batched["validation"]["statistics"]["batches"] > 1
+
+
+def test_note_over_the_size_limit_is_rejected_naming_the_field(records, workspace):
+    limit = max(len(r.text) for r in records)
+    params = AssembleParams(max_text_chars=limit, on_bad_record="quarantine")
+    long_note = replace(records[0], text=records[0].text + " stable." * (limit // 8))
+    _assemble([long_note, *records[1:]], workspace, params)
+    reasons = [json.loads(x) for x in rejects_path(workspace.dataset_dir).read_text().splitlines()]
+    assert len(reasons) == 1 and reasons[0]["field"] == "text"
+    assert reasons[0]["record"] == records[0].note_id
+    assert f"expected 20 to {limit}" in reasons[0]["problem"]
 
 
 class _LeakyDeidentifier(Deidentifier):
@@ -208,3 +253,30 @@ def test_split_patients_spreads_a_code_across_splits():
     for code_range in (range(20), range(20, 40)):
         in_train = sum(assignment[f"p{i}"] == "train" for i in code_range)
         assert 8 <= in_train <= 12
+
+
+def test_staged_partitions_are_encrypted_and_deleted(records, tmp_path):
+    from training.staging import EncryptedStage, derive_staging_key, read_partition
+
+    secret = Deidentifier(KEY).digest("raw-staging-encryption")
+    assert derive_staging_key(secret) == derive_staging_key(secret)
+    with EncryptedStage(secret, parent=tmp_path) as stage:
+        path = stage.put(records[:3])
+        at_rest = path.read_bytes()
+        assert records[0].identifiers["patient_name"].encode() not in at_rest
+        assert records[0].text[:20].encode() not in at_rest
+        assert read_partition(str(path), stage.key) == records[:3]
+        assert not path.exists()  # deleted once read
+        with pytest.raises(InputError, match="cannot be decrypted"):
+            from training.staging import decrypt_records
+
+            decrypt_records(at_rest, derive_staging_key(b"another-secret-0123456789"))
+    assert not any(tmp_path.iterdir())  # the stage folder is gone
+
+
+@pytest.mark.slow
+def test_two_dask_workers_give_the_single_process_dataset(records, workspace):
+    single = _assemble(records, workspace, AssembleParams(batch_size=10))
+    parallel = _assemble(records, workspace, AssembleParams(batch_size=10, workers=2))
+    for key in ("digest", "splits", "deid_replacements", "code_frequencies", "rows"):
+        assert parallel[key] == single[key], key

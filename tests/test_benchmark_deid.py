@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import deid as bench  # noqa: E402
+from benchmarks import phi_heldout_b as hb  # noqa: E402
 from benchmarks.phi_heldout import EPONYM_PHRASES, FAMILIES, generate_heldout  # noqa: E402
+from benchmarks.phi_heldout_b import (  # noqa: E402
+    EPONYM_BY_SURNAME,
+    EPONYM_PHRASES_B,
+    FAMILIES_B,
+    generate_heldout_b,
+)
 from training.phi.types import PHI_TYPES, AnnotatedNote, PhiSpan  # noqa: E402
 
 
@@ -137,9 +146,107 @@ def test_heldout_notes_are_deterministic_by_seed() -> None:
 def test_benchmark_smoke_run_writes_a_report(tmp_path: Path) -> None:
     pytest.importorskip("presidio_analyzer")
     out = tmp_path / "deid.json"
-    report = bench.main(["--n", "5", "--seed", "3", "--out", str(out)])
+    report = bench.main(["--n", "5", "--seed", "3", "--set", "a", "--out", str(out)])["a"]
     assert json.loads(out.read_text(encoding="utf-8"))["corpus"]["notes"] == 5
     for system in report["systems"].values():
         assert 0.0 <= system["recall"] <= 1.0
         assert system["throughput"]["notes_per_s"] > 0
     assert set(report["targets"]) >= {"recall >= 99.5%", "throughput >= Presidio"}
+
+
+# Held-out set B
+def test_heldout_b_gold_spans_are_exact_and_well_formed() -> None:
+    notes = generate_heldout_b(80, seed=11)
+    assert {note.family for note in notes} == set(FAMILIES_B)
+    assert not set(FAMILIES_B) & set(FAMILIES)  # no family repeats set A's
+    for note in notes:
+        assert all(a.end <= b.start for a, b in zip(note.spans, note.spans[1:], strict=False))
+        for span in note.spans:
+            value = note.text[span.start : span.end]
+            assert span.phi_type in PHI_TYPES and value and value == value.strip()
+            if span.phi_type == "MRN":
+                assert value == note.identifiers["mrn"]
+            if span.phi_type == "EMAIL":
+                assert re.fullmatch(r"[a-z0-9._]+@[a-z0-9.-]+\.[a-z]+", value)
+            if span.phi_type == "AGE":
+                assert not value.isdigit() or int(value) > 89
+            if span.phi_type == "IP":
+                ipaddress.ip_address(value)  # raises on a malformed address
+        assert all(note.text[a:b] in EPONYM_PHRASES_B for a, b in note.keep_spans)
+        assert note.patient_id.startswith("HB011-")
+        assert set(note.identifiers) == {"patient_name", "mrn", "birth_date", "address", "phone"}
+
+
+def test_heldout_b_covers_every_phi_type_and_eponym_named_patients() -> None:
+    notes = generate_heldout_b(200, seed=2)
+    assert {span.phi_type for note in notes for span in note.spans} == set(PHI_TYPES)
+    kept = {note.text[a:b] for note in notes for a, b in note.keep_spans}
+    assert kept == set(EPONYM_PHRASES_B)
+    named = [n for n in notes if n.identifiers["patient_name"].split()[-1] in EPONYM_BY_SURNAME]
+    assert named
+    # The patient's surname is a NAME while a same-named eponym in the note is kept.
+    both = [
+        note
+        for note in named
+        if any(
+            note.text[a:b].startswith(note.identifiers["patient_name"].split()[-1])
+            for a, b in note.keep_spans
+        )
+    ]
+    assert both
+
+
+def test_heldout_b_builder_records_exact_offsets() -> None:
+    builder = hb._Builder()
+    builder.add("Pt: ").phi("Ann Lee", "NAME").add(", hx ").eponym("Addison disease")
+    builder.row("\nDOB", "03/05/1931", "DATE")
+    assert builder.text() == "Pt: Ann Lee, hx Addison disease\nDOB: 03/05/1931\n"
+    assert builder.spans == [PhiSpan(4, 11, "NAME"), PhiSpan(37, 47, "DATE")]
+    assert builder.keep == [(16, 31)]
+    with pytest.raises(ValueError, match="empty or padded"):
+        builder.phi(" 555-0100", "PHONE")
+
+
+@pytest.mark.parametrize(
+    ("age", "words"),
+    [(90, "ninety"), (93, "ninety-three"), (100, "one hundred"), (102, "one hundred and two")],
+)
+def test_heldout_b_spells_ages_over_89(age: int, words: str) -> None:
+    assert hb._age_words(age) == words
+
+
+def test_heldout_b_date_styles_put_the_yearless_ones_last() -> None:
+    styles = hb._date_styles(date(2024, 3, 5))
+    assert {"03/05/2024", "5 Mar 2024", "05-MAR-2024", "Mar 2024", "20240305"} <= set(styles)
+    yearless = styles[-hb._YEARLESS_STYLES :]
+    assert yearless == ("3/5", "5 Mar", "March 5th", "Tue 03/05")
+    assert all("24" in style for style in styles[: -hb._YEARLESS_STYLES])
+
+
+def test_heldout_b_notes_are_deterministic_by_seed() -> None:
+    assert generate_heldout_b(15, seed=5) == generate_heldout_b(15, seed=5)
+    assert generate_heldout_b(15, seed=5) != generate_heldout_b(15, seed=6)
+    with pytest.raises(ValueError, match="n must be >= 0"):
+        generate_heldout_b(-1, seed=5)
+
+
+def test_benchmark_smoke_run_on_set_b(tmp_path: Path) -> None:
+    pytest.importorskip("presidio_analyzer")
+    out = tmp_path / "deid_b.json"
+    reports = bench.main(["--n", "5", "--seed", "3", "--set", "b", "--out", str(out)])
+    assert list(reports) == ["b"]
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["config"]["heldout_set"] == "b"
+    assert written["corpus"]["notes"] == 5
+    assert written["corpus"]["families"] == sorted(FAMILIES_B)
+    for system in reports["b"]["systems"].values():
+        assert 0.0 <= system["recall"] <= 1.0
+
+
+def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
+    assert bench._parse_args([]).heldout_set == "both"
+    assert bench._parse_args(["--set", "b"]).heldout_set == "b"
+    with pytest.raises(SystemExit):
+        bench._parse_args(["--set", "c"])
+    with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b'\]"):
+        bench.run_benchmark(1, seed=1, heldout_set="c")

@@ -109,5 +109,5 @@ def test_demo_runs_the_whole_lifecycle(workspace: Workspace, tmp_path: Path) -> 
     # Running it again works: a second version is trained, gated against the champion, promoted.
     again = _clinicode(workspace, tmp_path, "demo")
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    assert client.get_model_version_by_alias("clinicode-icd10", "champion").version == "2"
+    assert str(client.get_model_version_by_alias("clinicode-icd10", "champion").version) == "2"
     assert audit.verify().ok and len(audit.records()) > n_records

@@ -121,3 +121,25 @@ def test_rollback_refused_without_champion(registry: tuple) -> None:
     with pytest.raises(GovernanceError, match="no 'champion' alias"):
         rollback(client, name, "on-call lead", "regression", PARAMS)
     assert champion_version(client, "no-such-model", PARAMS.alias) is None
+
+
+def test_revalidation_status_ok_overdue_failed_never(registry: tuple) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from governance.registry import record_monitoring, revalidation_status
+
+    client, name, (v1, v2) = _versions(registry, 2)
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    assert revalidation_status(client, name, v1, now=now)["status"] == "never"
+    record_gate_verdict(client, name, v1, PASS, "r.html", now=now - timedelta(days=400))
+    overdue = revalidation_status(client, name, v1, now=now)
+    assert overdue["status"] == "overdue" and overdue["age_days"] == 400.0
+    record_gate_verdict(client, name, v1, PASS, "r.html", sample="test", now=now)
+    assert revalidation_status(client, name, v1, now=now)["status"] == "ok"
+    assert client.get_model_version(name, v1).tags["gate.sample"] == "test"
+    record_gate_verdict(client, name, v1, FAIL, "r.html", now=now + timedelta(days=1))
+    failed = revalidation_status(client, name, v1, now=now + timedelta(days=2))
+    assert failed["status"] == "failed" and failed["last_pass_date"].startswith("2027-03-01")
+    record_monitoring(client, name, v2, "2026Q3", "fail", "reports/monitoring/2026Q3/index.html")
+    tags = client.get_model_version(name, v2).tags
+    assert tags["monitoring.last_quarter"] == "2026Q3" and tags["monitoring.last_verdict"] == "fail"

@@ -203,3 +203,117 @@ def test_missing_input_is_reported(tmp_path):
 
 def test_synthetic_source_is_the_generator():
     assert list(iter_source(AssembleParams(), CORPUS)) == list(generate_corpus(CORPUS))
+
+
+# --- MIMIC-IV style -------------------------------------------------------------------------
+_NOTE_HEADER = "note_id,subject_id,hadm_id,note_type,note_seq,charttime,storetime,text\n"
+_DX_HEADER = "subject_id,hadm_id,seq_num,icd_code,icd_version\n"
+
+
+def _write_mimic(root: Path) -> Path:
+    """Made-up rows in the MIMIC-IV-Note/hosp layout: one ICD-9 row, codes without dots."""
+    root.mkdir(parents=True, exist_ok=True)
+    notes = [
+        '10-DS-1,10,100,DS,1,2180-05-06 22:23:00,2180-05-07 00:00:00,"Admitted with chest pain,\n'
+        'history of hypertension."',
+        "11-DS-1,11,101,DS,1,2181-01-02 10:00:00,,Type 2 diabetes follow-up.",
+        "12-DS-1,12,102,DS,1,2182-03-04 09:00:00,,Only ICD-9 coded admission.",
+    ]
+    (root / "discharge.csv").write_text(_NOTE_HEADER + "\n".join(notes) + "\n", encoding="utf-8")
+    dx = ["10,100,2,I10,10", "10,100,1,R079,10", "10,100,3,4019,9", "11,101,1,E119,10"]
+    dx.append("12,102,1,25000,9")
+    (root / "diagnoses_icd.csv").write_text(_DX_HEADER + "\n".join(dx) + "\n", encoding="utf-8")
+    return root
+
+
+def test_mimic_joins_icd10_codes_on_admission_with_dots(tmp_path):
+    errors: list[InputError] = []
+    params = AssembleParams(source="mimic", input=str(_write_mimic(tmp_path / "mimic")))
+    records = list(iter_source(params, CORPUS, on_bad=errors.append))
+    assert [r.note_id for r in records] == ["10-DS-1", "11-DS-1"]
+    assert records[0].codes == ["R07.9", "I10"]  # seq_num order, ICD-9 row dropped
+    assert records[0].patient_id == "10" and records[0].case_id == "100"
+    assert records[0].note_type == "discharge summary" and records[0].note_date == "2180-05-06"
+    assert "hypertension" in records[0].text  # quoted multi-line text kept whole
+    assert len(errors) == 1 and errors[0].record == "12-DS-1" and errors[0].field == "codes"
+
+
+def test_mimic_wrong_layout_names_the_missing_file(tmp_path):
+    root = _write_mimic(tmp_path / "mimic")
+    (root / "diagnoses_icd.csv").unlink()
+    with pytest.raises(InputError, match="no diagnoses_icd.csv; expected the MIMIC-IV layout"):
+        list(iter_source(AssembleParams(source="mimic", input=str(root)), CORPUS))
+
+
+def test_mimic_missing_column_is_named(tmp_path):
+    root = _write_mimic(tmp_path / "mimic")
+    (root / "discharge.csv").write_text("note_id,subject_id,text\n1,2,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as excinfo:
+        list(iter_source(AssembleParams(source="mimic", input=str(root)), CORPUS))
+    assert excinfo.value.field == "hadm_id" and excinfo.value.file.endswith("discharge.csv")
+
+
+# --- generic CSV / Parquet / JSONL with a column mapping ------------------------------------
+_MAPPING = {"note_id": "id", "text": "note_text", "codes": "icd_codes", "patient_id": "mrn"}
+
+
+def _table_rows() -> list[dict]:
+    return [
+        {"id": "a1", "note_text": "Fever and cough.", "icd_codes": "r509;R05.9", "mrn": "p1"},
+        {"id": "a2", "note_text": "   ", "icd_codes": "I10", "mrn": "p2"},
+        {"id": "a3", "note_text": "Hypertension.", "icd_codes": "I10", "mrn": "p2"},
+    ]
+
+
+def _tabular(source: str, path: Path, **kwargs) -> AssembleParams:
+    return AssembleParams(source=source, input=str(path), columns=_MAPPING, **kwargs)
+
+
+@pytest.mark.parametrize("source", ["csv", "parquet", "jsonl"])
+def test_mapped_columns_stream_records_and_name_bad_rows(source, tmp_path):
+    import pandas as pd
+
+    rows, path = _table_rows(), tmp_path / f"notes.{source}"
+    if source != "csv":  # Parquet and JSON hold lists natively
+        for row in rows:
+            row["icd_codes"] = row["icd_codes"].split(";")
+    if source == "parquet":
+        pd.DataFrame(rows).to_parquet(path)
+    elif source == "csv":
+        pd.DataFrame(rows).to_csv(path, index=False)
+    else:
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    errors: list[InputError] = []
+    params = _tabular(source, path, batch_size=1)
+    records = list(iter_source(params, CORPUS, on_bad=errors.append))
+    assert [(r.note_id, r.patient_id, r.codes) for r in records] == [
+        ("a1", "p1", ["R50.9", "R05.9"]),
+        ("a3", "p2", ["I10"]),
+    ]
+    assert [(e.record, e.field) for e in errors] == [(2, "text")]
+    assert errors[0].file == str(path) and "whitespace" in errors[0].problem
+
+
+@pytest.mark.parametrize("source", ["csv", "parquet"])
+def test_missing_mapped_column_names_field_and_column(source, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / f"notes.{source}"
+    frame = pd.DataFrame(_table_rows()).drop(columns=["icd_codes"])
+    frame.to_csv(path, index=False) if source == "csv" else frame.to_parquet(path)
+    with pytest.raises(InputError, match="missing column 'icd_codes'") as excinfo:
+        list(iter_source(_tabular(source, path), CORPUS))
+    assert excinfo.value.field == "codes" and excinfo.value.file == str(path)
+
+
+def test_csv_that_is_not_utf8_names_the_file(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_bytes(b"id,note_text,icd_codes,mrn\na1,caf\xe9 au lait spots,L81.3,p1\n")
+    with pytest.raises(InputError, match="UTF-8") as excinfo:
+        list(iter_source(_tabular("csv", path), CORPUS))
+    assert excinfo.value.file == str(path)
+
+
+def test_unknown_column_mapping_key_is_rejected():
+    with pytest.raises(ValueError, match="assemble.columns"):
+        AssembleParams(columns={"txt": "note_text"})

@@ -1,9 +1,17 @@
 """Dataset assembly: de-identify, gate on residual PHI, check records, split by patient, validate
-with Great Expectations, and save a Hugging Face ``DatasetDict`` with a manifest.
+with Great Expectations, and save a Hugging Face ``DatasetDict`` with a manifest and a datasheet.
+
+Two passes keep memory flat whatever the corpus size. Pass 1 streams the source and keeps only
+each patient's set of codes, from which the patient-level split is computed (iterative multi-label
+stratification). Pass 2 streams the source again in batches of ``assemble.batch_size``:
+de-identifies (in process or in parallel, ``training.parallel``), checks each record, validates
+each batch with the GX suite and appends it to an Arrow file per split. Checks across batches
+(unique note ids, one split per patient) use small in-memory sets of pseudonyms.
 
 Nothing is written unless every gate passes: the dataset is built in a temporary folder that
 replaces ``out_dir`` only at the end (``clinicode.io.atomic_directory``), so a failure or a crash
-leaves the previous dataset as it was. Reports (validation summary, datasheet) hold counts only.
+leaves the previous dataset as it was. Reports (validation summary, Data Docs, datasheet) hold
+counts only.
 """
 
 from __future__ import annotations
@@ -11,15 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
+import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from tqdm.auto import tqdm
 
 from clinicode.config import AssembleParams, CorpusParams
@@ -29,6 +36,7 @@ from clinicode.schema import (
     CODE_SYSTEM,
     DATASET_COLUMNS,
     GOLD_CODES,
+    NOTE_ID,
     NOTE_TYPE,
     PATIENT_ID,
     QUARTER,
@@ -36,28 +44,21 @@ from clinicode.schema import (
     SPLIT,
     NoteRecord,
 )
-from training.deid import Deidentifier, residual_phi
-from training.sources import iter_source, normalise_code
-from validation.expectations import is_valid_code, validate_notes
+from training.deid import Deidentifier
+from training.parallel import STAGING_LABEL, deidentify_batches
+from training.sources import BadRecordHandler, iter_source, normalise_code
+from validation.expectations import NoteSuite, is_valid_code
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from datasets import DatasetDict, Features
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 UNSPLIT = "all"
-
-
-@dataclass
-class _Batch:
-    """What the de-identification pass produced."""
-
-    rows: list[dict] = field(default_factory=list)
-    rejects: list[dict] = field(default_factory=list)
-    residual: Counter[str] = field(default_factory=Counter)
-    notes_with_residual: int = 0
-    dropped_codes: int = 0
+_PARTS = ".parts"
+SourceFactory = Callable[[BadRecordHandler | None], Iterable[NoteRecord]]
 
 
 def rejects_path(out_dir: Path) -> Path:
@@ -74,25 +75,87 @@ def _reject_entry(error: InputError) -> dict:
     }
 
 
-def _check_codes(record: NoteRecord, params: AssembleParams, batch: _Batch) -> list[str]:
+def _features() -> Features:
+    from datasets import Features, List, Value
+
+    return Features(
+        {
+            column: List(Value("string")) if column == GOLD_CODES else Value("string")
+            for column in DATASET_COLUMNS
+        }
+    )
+
+
+class _SplitWriter:
+    """Appends rows of one split to an Arrow stream file and hashes them as they pass."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        import pyarrow as pa
+
+        self.path, self.schema = path, schema
+        self._writer = pa.ipc.new_stream(str(path), schema)
+        self._hash = hashlib.sha256()
+        self.rows = 0
+        self.patients: set[str] = set()
+
+    def write(self, rows: list[dict]) -> None:
+        import pyarrow as pa
+
+        for row in rows:
+            line = json.dumps(
+                {k: row[k] for k in DATASET_COLUMNS}, sort_keys=True, ensure_ascii=False
+            )
+            self._hash.update(line.encode("utf-8") + b"\n")
+            self.patients.add(row[PATIENT_ID])
+        self._writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
+        self.rows += len(rows)
+
+    def close(self) -> str:
+        self._writer.close()
+        return self._hash.hexdigest()
+
+
+@dataclass
+class _Run:
+    """State of pass 2; every structure is small (counts, pseudonyms), never note text."""
+
+    params: AssembleParams
+    assignment: dict[str, str] | None
+    writers: dict[str, _SplitWriter]
+    suite: NoteSuite
+    rejects: list[dict] = field(default_factory=list)
+    residual: Counter[str] = field(default_factory=Counter)
+    notes_with_residual: int = 0
+    dropped_codes: int = 0
+    seen_notes: set[str] = field(default_factory=set)
+    patient_split: dict[str, str] = field(default_factory=dict)
+    split_conflicts: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+    facets: dict[str, Counter[str]] = field(
+        default_factory=lambda: {NOTE_TYPE: Counter(), SPECIALTY: Counter(), QUARTER: Counter()}
+    )
+
+
+def _check_codes(record: NoteRecord, run: _Run) -> list[str]:
     """Normalised, de-duplicated codes; invalid ones raise or are dropped per ``invalid_codes``."""
     codes = list(dict.fromkeys(normalise_code(code) for code in record.codes))
     invalid = [code for code in codes if not is_valid_code(code)]
-    if invalid and params.invalid_codes == "reject":
+    if invalid and run.params.invalid_codes == "reject":
         raise InputError(
-            params.source,
-            f"{len(invalid)} code(s) not valid in ICD-10-CM "
-            "(set assemble.invalid_codes=drop to drop them)",
+            run.params.source,
+            f"{len(invalid)} code(s) not valid in ICD-10-CM (invalid or retired; "
+            "set assemble.invalid_codes=drop to drop them)",
             record=record.note_id,
             field="codes",
         )
-    batch.dropped_codes += len(invalid)
+    run.dropped_codes += len(invalid)
     return [code for code in codes if code not in invalid]
 
 
-def _check_record(record: NoteRecord, params: AssembleParams, batch: _Batch) -> NoteRecord:
+def _check_record(record: NoteRecord, run: _Run) -> NoteRecord:
     """Record-level checks on a de-identified record; InputError names the failing field."""
-    codes = _check_codes(record, params, batch)
+    params = run.params
+    codes = _check_codes(record, run)
     if not 1 <= len(codes) <= params.max_codes_per_note:
         raise InputError(
             params.source,
@@ -110,86 +173,90 @@ def _check_record(record: NoteRecord, params: AssembleParams, batch: _Batch) -> 
             record=record.note_id,
             field="text",
         )
+    if record.note_id in run.seen_notes:
+        raise InputError(params.source, "duplicate note id; expected each note once", field=NOTE_ID)
     record.codes = codes
     return record
 
 
-def _deidentify_all(
-    records: Iterable[NoteRecord], params: AssembleParams, deidentifier: Deidentifier
-) -> _Batch:
-    """De-identify every record, count residual PHI, apply the bad-record policy."""
-    batch = _Batch()
-    for raw in tqdm(records, desc="de-identifying notes", unit="note", disable=None):
-        clean = deidentifier.deidentify(raw)
-        residual = residual_phi(raw, clean.text)
-        if residual:
-            batch.residual.update(residual)
-            batch.notes_with_residual += 1
-            continue
-        try:
-            batch.rows.append(_check_record(clean, params, batch).to_row())
-        except InputError as error:
-            # The source note id is kept (it locates the record) -- never the text.
-            error = InputError(error.file, error.problem, record=raw.note_id, field=error.field)
-            if params.on_bad_record == "fail":
-                raise error from None
-            batch.rejects.append(_reject_entry(error))
-    if batch.dropped_codes:
-        logger.warning(
-            "dropped %d codes not valid in ICD-10-CM (assemble.invalid_codes=drop)",
-            batch.dropped_codes,
-        )
-    return batch
+def _accept(raw: NoteRecord, clean: NoteRecord, run: _Run) -> dict | None:
+    """The dataset row of a de-identified record, or None when quarantined."""
+    try:
+        row = _check_record(clean, run).to_row()
+    except InputError as error:
+        # The source note id is kept (it locates the record) -- never the text.
+        error = InputError(error.file, error.problem, record=raw.note_id, field=error.field)
+        if run.params.on_bad_record == "fail":
+            raise error from None
+        run.rejects.append(_reject_entry(error))
+        return None
+    run.seen_notes.add(row[NOTE_ID])
+    row[SPLIT] = run.assignment[raw.patient_id] if run.assignment is not None else UNSPLIT
+    known = run.patient_split.setdefault(row[PATIENT_ID], row[SPLIT])
+    run.split_conflicts += known != row[SPLIT]
+    return row
+
+
+def _patient_codes(records: Iterable[NoteRecord]) -> dict[str, set[str]]:
+    """Pass 1: each patient's valid codes (the union over their notes); nothing else is kept."""
+    patients: dict[str, set[str]] = {}
+    for record in tqdm(records, desc="pass 1: codes per patient", unit="note", disable=None):
+        codes = patients.setdefault(record.patient_id, set())
+        codes.update(c for c in map(normalise_code, record.codes) if is_valid_code(c))
+    return patients
+
+
+def _code_sets(patient_codes: dict[str, Any]) -> dict[str, set[str]]:
+    """Codes per patient from either a set of codes or a list of per-note code lists."""
+    out: dict[str, set[str]] = {}
+    for patient, value in patient_codes.items():
+        codes: set[str] = set()
+        for item in value:
+            codes.update([item] if isinstance(item, str) else item)
+        out[patient] = codes
+    return out
 
 
 def split_patients(
-    patient_codes: dict[str, list[list[str]]], fractions: dict[str, float], seed: int
+    patient_codes: dict[str, Any], fractions: dict[str, float], seed: int
 ) -> dict[str, str]:
-    """Assign each patient to one split, keeping note counts and code frequencies balanced.
+    """Assign each patient to one split by iterative multi-label stratification.
 
-    Greedy and multi-label aware: patients holding the rarest codes are placed first, each into
-    the split with the largest combined deficit for its rarest code and for notes. Every split
-    with a positive fraction gets at least one patient when there are enough patients.
+    Each patient is one sample whose labels are the union of their codes (Sechidis et al.,
+    2011, as implemented by ``iterstrat``): rare codes are placed first, each into the split that
+    most lacks it, so code frequencies stay balanced while no patient spans two splits. Every
+    split with a positive fraction gets at least one patient when there are enough patients.
 
     Args:
-        patient_codes: Per patient, the code lists of their notes.
-        fractions: Split name to share of notes (``assemble.split_fractions``).
-        seed: Seed of the tie-breaking shuffle.
+        patient_codes: Per patient, their codes (a set) or their notes' code lists.
+        fractions: Split name to share of patients (``assemble.split_fractions``).
+        seed: Seed of the tie-breaking draws; the same input and seed give the same split.
 
     Returns:
         Patient id to split name.
     """
+    import numpy as np
+    from iterstrat.ml_stratifiers import IterativeStratification
+
     splits = [name for name, share in fractions.items() if share > 0]
-    freq = Counter(code for notes in patient_codes.values() for codes in notes for code in codes)
-    total = sum(len(notes) for notes in patient_codes.values())
-    patients = sorted(patient_codes)
-    random.Random(seed).shuffle(patients)
-    patients.sort(key=lambda p: min((freq[c] for n in patient_codes[p] for c in n), default=0))
-    have_rows: Counter[str] = Counter()
-    have_code: dict[str, Counter[str]] = {name: Counter() for name in splits}
-    assignment: dict[str, str] = {}
-    for patient in patients:
-        notes = patient_codes[patient]
-        rarest = min((c for n in notes for c in n), key=lambda c: freq[c], default=None)
-
-        def deficit(name: str, rarest: str | None = rarest) -> float:
-            rows = (fractions[name] * total - have_rows[name]) / max(total, 1)
-            if rarest is None:
-                return rows
-            return rows + (fractions[name] * freq[rarest] - have_code[name][rarest]) / freq[rarest]
-
-        chosen = max(splits, key=deficit)
-        assignment[patient] = chosen
-        have_rows[chosen] += len(notes)
-        have_code[chosen].update(c for n in notes for c in n)
-    _fill_empty_splits(assignment, splits, patient_codes)
+    codes_of = _code_sets(patient_codes)
+    patients = sorted(codes_of)
+    code2index = {code: i for i, code in enumerate(sorted(set().union(*codes_of.values())))}
+    # Bool matrix patients x codes: 1 byte per cell (50k patients x 2k codes = 100 MB).
+    labels = np.zeros((len(patients), max(len(code2index), 1)), dtype=bool)
+    for row, patient in enumerate(patients):
+        labels[row, [code2index[c] for c in codes_of[patient]]] = True
+    shares = np.array([fractions[name] for name in splits], dtype=float)
+    folds = IterativeStratification(labels, shares, np.random.RandomState(seed))
+    assignment = {patient: splits[fold] for patient, fold in zip(patients, folds, strict=True)}
+    _fill_empty_splits(assignment, splits, codes_of)
     return assignment
 
 
 def _fill_empty_splits(
-    assignment: dict[str, str], splits: list[str], patient_codes: dict[str, list[list[str]]]
+    assignment: dict[str, str], splits: list[str], codes_of: dict[str, set[str]]
 ) -> None:
-    """Move one patient (the one with fewest notes) from the fullest split into each empty one."""
+    """Move one patient (the one with fewest codes) from the fullest split into each empty one."""
     if len(assignment) < len(splits):
         return
     for name in splits:
@@ -198,86 +265,90 @@ def _fill_empty_splits(
             continue
         donor = max(splits, key=lambda s: members[s])
         candidates = sorted(
-            (p for p, s in assignment.items() if s == donor),
-            key=lambda p: (len(patient_codes[p]), p),
+            (p for p, s in assignment.items() if s == donor), key=lambda p: (len(codes_of[p]), p)
         )
         assignment[candidates[0]] = name
         logger.info("split %s was empty: moved one patient from %s", name, donor)
 
 
-def _split_column(frame: pd.DataFrame, params: AssembleParams) -> pd.Series:
-    """Split name of every row, assigned per patient."""
-    codes_by_patient: dict[str, list[list[str]]] = {}
-    for patient, codes in zip(frame[PATIENT_ID], frame[GOLD_CODES], strict=True):
-        codes_by_patient.setdefault(patient, []).append(codes)
-    assignment = split_patients(codes_by_patient, params.split_fractions, params.seed)
-    return frame[PATIENT_ID].map(assignment)
+def _batches(records: Iterable[NoteRecord], size: int) -> Iterator[list[NoteRecord]]:
+    batch: list[NoteRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
-def _digest(rows: Iterable[dict]) -> str:
-    """SHA-256 over the sorted canonical JSON lines of ``rows`` (split column excluded)."""
-    lines = sorted(
-        json.dumps({k: v for k, v in row.items() if k != SPLIT}, sort_keys=True, ensure_ascii=False)
-        for row in rows
-    )
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+def _pass_two(records: Iterable[NoteRecord], run: _Run, deidentifier: Deidentifier) -> None:
+    """De-identify, check, validate and write every batch; residual PHI stops the writing."""
+    import pandas as pd
+
+    batches = _batches(records, run.params.batch_size)
+    secret = deidentifier.digest(STAGING_LABEL)  # staging key material, in memory only
+    progress = tqdm(desc="pass 2: de-identify, check, write", unit="note", disable=None)
+    with progress:
+        for raw_batch, result in deidentify_batches(batches, deidentifier, run.params, secret):
+            progress.update(len(raw_batch))
+            rows = []
+            for raw, clean, residual in zip(
+                raw_batch, result.records, result.residual, strict=True
+            ):
+                if residual:
+                    run.residual.update(residual)
+                    run.notes_with_residual += 1
+                elif not run.residual and (row := _accept(raw, clean, run)) is not None:
+                    rows.append(row)
+            if run.residual or not rows:
+                continue  # after a residual-PHI hit only counting goes on: nothing is written
+            run.suite.validate(pd.DataFrame(rows))
+            _write_rows(rows, run)
 
 
-def _features() -> Features:
-    from datasets import Features, List, Value
+def _write_rows(rows: list[dict], run: _Run) -> None:
+    for name, writer in run.writers.items():
+        part = [row for row in rows if row[SPLIT] == name]
+        if part:
+            writer.write([{k: row[k] for k in DATASET_COLUMNS} for row in part])
+    for row in rows:
+        run.codes.update(row[GOLD_CODES])
+        for column, counts in run.facets.items():
+            counts[row[column]] += 1
 
-    return Features(
-        {
-            column: List(Value("string")) if column == GOLD_CODES else Value("string")
-            for column in DATASET_COLUMNS
-        }
-    )
 
-
-def _dataset_dict(frame: pd.DataFrame, split_names: list[str]) -> DatasetDict:
+def _save(run: _Run, tmp: Path) -> dict[str, dict]:
+    """Close the split files, save them as a ``DatasetDict`` in ``tmp``; per-split summary."""
     from datasets import Dataset, DatasetDict
 
-    features = _features()
-    return DatasetDict(
-        {
-            name: Dataset.from_list(
-                frame.loc[frame[SPLIT] == name, list(DATASET_COLUMNS)].to_dict("records"),
-                features=features,
-            )
-            for name in split_names
-        }
-    )
-
-
-def _manifest(
-    frame: pd.DataFrame,
-    params: AssembleParams,
-    deid_counts: Counter[str],
-    summary: dict,
-    n_rejects: int,
-) -> dict:
-    rows = frame.to_dict("records")
     splits = {}
-    for name, part in frame.groupby(SPLIT, sort=False):
-        splits[str(name)] = {
-            "rows": len(part),
-            "patients": int(part[PATIENT_ID].nunique()),
-            "digest": _digest(part.to_dict("records")),
-        }
-    codes = Counter(code for codes in frame[GOLD_CODES] for code in codes)
+    for name, writer in run.writers.items():
+        digest = writer.close()
+        splits[name] = {"rows": writer.rows, "patients": len(writer.patients), "digest": digest}
+    # Memory-mapped: save_to_disk copies shard by shard, never the whole table in memory.
+    parts = {name: Dataset.from_file(str(w.path)) for name, w in run.writers.items()}
+    DatasetDict(parts).save_to_disk(str(tmp))
+    del parts
+    shutil.rmtree(tmp / _PARTS, ignore_errors=True)
+    return splits
+
+
+def _manifest(run: _Run, splits: dict, deid_counts: Counter[str], summary: dict) -> dict:
+    overall = hashlib.sha256("".join(f"{v['digest']}\n" for v in splits.values()).encode())
     return {
-        "source": params.source,
+        "source": run.params.source,
         "code_system": CODE_SYSTEM,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "rows": len(frame),
-        "patients": int(frame[PATIENT_ID].nunique()),
-        "digest": _digest(rows),
+        "rows": sum(v["rows"] for v in splits.values()),
+        "patients": len(run.patient_split),
+        "digest": overall.hexdigest(),
         "splits": splits,
-        "code_frequencies": dict(sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "code_frequencies": dict(sorted(run.codes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "deid_replacements": dict(sorted(deid_counts.items())),
-        "rejected_records": n_rejects,
+        "rejected_records": len(run.rejects),
         "validation": {"success": summary["success"], "statistics": summary["statistics"]},
-        "params": params.model_dump(mode="json"),
+        "params": run.params.model_dump(mode="json"),
     }
 
 
@@ -286,7 +357,7 @@ def _counts_table(title: str, counts: dict, header: str = "value") -> list[str]:
     return [*lines, *(f"| {key} | {value} |" for key, value in counts.items()), ""]
 
 
-def _datasheet(frame: pd.DataFrame, manifest: dict) -> str:
+def _datasheet(run: _Run, manifest: dict) -> str:
     """Short datasheet in markdown: counts and distributions only, never text or identifiers."""
     import simple_icd_10_cm as cm
 
@@ -300,6 +371,8 @@ def _datasheet(frame: pd.DataFrame, manifest: dict) -> str:
         f"- Content digest: `{manifest['digest']}`",
         "- De-identified: known identifiers and PHI patterns replaced by surrogates or "
         "placeholders, dates shifted per patient, ids replaced by keyed pseudonyms.",
+        "- Split by patient with iterative multi-label stratification over each patient's codes.",
+        "- Validation: Great Expectations suite per batch; Data Docs in `gx/index.html`.",
         "",
     ]
     lines += _counts_table("Splits", {k: v["rows"] for k, v in manifest["splits"].items()}, "split")
@@ -308,7 +381,7 @@ def _datasheet(frame: pd.DataFrame, manifest: dict) -> str:
         ("Specialties", SPECIALTY),
         ("Quarters", QUARTER),
     ):
-        lines += _counts_table(title, frame[column].value_counts().to_dict())
+        lines += _counts_table(title, dict(run.facets[column].most_common()))
     lines += [
         "## Most frequent codes (top 20)",
         "",
@@ -320,6 +393,71 @@ def _datasheet(frame: pd.DataFrame, manifest: dict) -> str:
         "De-identification replacements", manifest["deid_replacements"], "PHI type"
     )
     return "\n".join(lines)
+
+
+def _split_assignment(source: SourceFactory, params: AssembleParams) -> dict[str, str]:
+    """Pass 1: stream the source for codes per patient and split the patients."""
+    # Bad records are reported in pass 2 only; here they are skipped (quarantine) or raise (fail).
+    on_bad = None if params.on_bad_record == "fail" else (lambda error: None)
+    assignment = split_patients(_patient_codes(source(on_bad)), params.split_fractions, params.seed)
+    logger.info(
+        "pass 1: %d patients assigned to %s", len(assignment), sorted(set(assignment.values()))
+    )
+    return assignment
+
+
+def _residual_error(run: _Run) -> DataValidationError:
+    return DataValidationError(
+        f"residual PHI in {run.notes_with_residual} de-identified notes "
+        f"(counts per type: {dict(sorted(run.residual.items()))}); nothing written"
+    )
+
+
+def _build(
+    source: SourceFactory,
+    params: AssembleParams,
+    deidentifier: Deidentifier,
+    out_dir: Path,
+    report_dir: Path,
+    split: bool,
+    source_rejects: list[InputError],
+    extra_rejects: Iterable[InputError] = (),
+) -> tuple[_Run, dict]:
+    """Both passes into a temporary folder that replaces ``out_dir`` only if every gate passed."""
+    before = Counter(deidentifier.stats)
+    assignment = _split_assignment(source, params) if split else None
+    split_names = list(params.split_fractions) if split else [UNSPLIT]
+    on_bad = source_rejects.append if params.on_bad_record == "quarantine" else None
+    suite = NoteSuite(params, split, report_dir)
+    try:
+        with atomic_directory(out_dir) as tmp:
+            (tmp / _PARTS).mkdir()
+            schema = _features().arrow_schema
+            writers = {n: _SplitWriter(tmp / _PARTS / f"{n}.arrow", schema) for n in split_names}
+            run = _Run(params, assignment, writers, suite)
+            _pass_two(source(on_bad), run, deidentifier)
+            if run.residual:
+                raise _residual_error(run)
+            errors = [*source_rejects, *extra_rejects]  # read after pass 2 has filled them
+            run.rejects += [_reject_entry(error) for error in errors]
+            suite.add_check("each patient in one split only", PATIENT_ID, run.split_conflicts)
+            summary = suite.finish()
+            manifest = _manifest(run, _save(run, tmp), deidentifier.stats - before, summary)
+            write_json_atomic(tmp / MANIFEST, manifest)
+    finally:
+        suite.close()
+    return run, manifest
+
+
+def _as_source(records: Iterable[NoteRecord], split: bool) -> SourceFactory:
+    """A source factory over ``records``; a one-shot iterator is kept in memory if read twice."""
+    if split and iter(records) is records:
+        logger.warning(
+            "records is a one-shot iterator and the split needs two passes: holding it in "
+            "memory (pass a list, or use assemble_from_source, to stream)"
+        )
+        records = list(records)
+    return lambda on_bad: records
 
 
 def assemble_dataset(
@@ -334,11 +472,12 @@ def assemble_dataset(
     """Build the de-identified, validated, patient-split dataset and return its manifest.
 
     Args:
-        records: Raw records (with identifiers), e.g. from ``training.sources.iter_source``.
+        records: Raw records (with identifiers); a list is streamed twice when splitting.
         params: Assembly parameters.
         deidentifier: Keyed de-identifier (its ``stats`` keep counting across calls).
         out_dir: Dataset folder; replaced whole on success, untouched on failure.
-        report_dir: Where ``validation.json``/``.html`` and ``datasheet.md`` go.
+        report_dir: Where ``validation.json``/``.html``, Data Docs (``gx/``) and
+            ``datasheet.md`` go.
         split: Split by patient per ``params.split_fractions``; False saves one split ``all``.
         source_rejects: Record errors a source handed to ``on_bad`` (read after ``records``).
 
@@ -349,34 +488,26 @@ def assemble_dataset(
         DataValidationError: Residual PHI after de-identification, or the GX suite failed.
         InputError: A bad record while ``params.on_bad_record`` is ``fail``.
     """
-    before = Counter(deidentifier.stats)
-    batch = _deidentify_all(records, params, deidentifier)
-    if batch.residual:
-        raise DataValidationError(
-            f"residual PHI in {batch.notes_with_residual} de-identified notes "
-            f"(counts per type: {dict(sorted(batch.residual.items()))}); nothing written"
-        )
-    batch.rejects += [_reject_entry(error) for error in source_rejects]
-    frame = pd.DataFrame(batch.rows, columns=list(DATASET_COLUMNS))
-    split_names = list(params.split_fractions) if split else [UNSPLIT]
-    frame[SPLIT] = _split_column(frame, params) if split else UNSPLIT
-    summary = validate_notes(frame, params, report_dir)
-    manifest = _manifest(frame, params, deidentifier.stats - before, summary, len(batch.rejects))
-    with atomic_directory(out_dir) as tmp:
-        _dataset_dict(frame, split_names).save_to_disk(str(tmp))
-        write_json_atomic(tmp / MANIFEST, manifest)
-    write_text_atomic(
-        rejects_path(out_dir), "".join(json.dumps(r, sort_keys=True) + "\n" for r in batch.rejects)
+    source = _as_source(records, split)
+    run, manifest = _build(
+        source, params, deidentifier, out_dir, report_dir, split, [], source_rejects
     )
-    write_text_atomic(report_dir / "datasheet.md", _datasheet(frame, manifest))
+    _finish(run, manifest, out_dir, report_dir)
+    return manifest
+
+
+def _finish(run: _Run, manifest: dict, out_dir: Path, report_dir: Path) -> None:
+    """Rejects file and datasheet beside a dataset that was written."""
+    lines = "".join(json.dumps(r, sort_keys=True, default=str) + "\n" for r in run.rejects)
+    write_text_atomic(rejects_path(out_dir), lines)
+    write_text_atomic(report_dir / "datasheet.md", _datasheet(run, manifest))
     logger.info(
         "dataset %s: %d notes (%s), %d rejected",
         out_dir.name,
-        len(frame),
+        manifest["rows"],
         ", ".join(f"{k}={v['rows']}" for k, v in manifest["splits"].items()),
-        len(batch.rejects),
+        len(run.rejects),
     )
-    return manifest
 
 
 def assemble_from_source(
@@ -387,10 +518,10 @@ def assemble_from_source(
     report_dir: Path,
     split: bool = True,
 ) -> dict:
-    """``assemble_dataset`` on ``iter_source``, wiring source errors into the quarantine.
+    """Stream ``iter_source`` twice (split, then build), wiring source errors into the quarantine.
 
     Args:
-        assemble: Assembly parameters (source, policy, splits).
+        assemble: Assembly parameters (source, policy, splits, batches, workers).
         corpus: Generator parameters (synthetic source).
         deidentifier: Keyed de-identifier.
         out_dir: Dataset folder.
@@ -400,12 +531,14 @@ def assemble_from_source(
     Returns:
         The manifest.
     """
-    source_rejects: list[InputError] = []
-    on_bad = source_rejects.append if assemble.on_bad_record == "quarantine" else None
-    records = iter_source(assemble, corpus, on_bad=on_bad)
-    return assemble_dataset(
-        records, assemble, deidentifier, out_dir, report_dir, split, source_rejects=source_rejects
-    )
+    rejects: list[InputError] = []
+
+    def source(on_bad: BadRecordHandler | None) -> Iterable[NoteRecord]:
+        return iter_source(assemble, corpus, on_bad=on_bad)
+
+    run, manifest = _build(source, assemble, deidentifier, out_dir, report_dir, split, rejects)
+    _finish(run, manifest, out_dir, report_dir)
+    return manifest
 
 
 def load_dataset(out_dir: Path) -> DatasetDict:

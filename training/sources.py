@@ -3,8 +3,17 @@
 * ``synthetic``: the seeded generator of ``training.corpus``.
 * ``codiesp``: the CLEF eHealth 2020 CodiEsp layout, English translations
   (``<input>/<split>/text_files_en/*.txt`` and ``<input>/<split>/<split>D.tsv``).
+* ``mimic``: MIMIC-IV-Note style, ``<input>/discharge.csv`` (note_id, subject_id, hadm_id,
+  note_type, note_seq, charttime, storetime, text) joined on ``hadm_id`` with the ICD-10 rows
+  of ``<input>/diagnoses_icd.csv`` (subject_id, hadm_id, seq_num, icd_code, icd_version).
 * ``jsonl``: one JSON object per line (``id``/``note_id``, ``text``, ``codes`` and optional
   metadata), in a file or in every ``*.jsonl`` file of a folder.
+* ``csv`` / ``parquet``: one note per row; ``assemble.columns`` maps record fields to columns
+  and ``assemble.codes_separator`` splits a CSV code cell. ``jsonl`` honours the mapping too.
+
+Every source streams: CSV in pandas chunks, Parquet in ``iter_batches``, JSONL line by line and
+MIMIC with only the diagnosis index (codes per admission) held in memory, so memory stays flat as
+the corpus grows.
 
 Problems with a whole file (unreadable, wrong layout) always raise ``InputError``. Problems with one
 record (malformed line, missing field, empty text, a case without codes) raise too, unless the
@@ -95,10 +104,15 @@ def iter_source(
     elif assemble.source == "codiesp":
         yield from iter_codiesp(_input_path(assemble), assemble.codiesp_splits, on_bad)
     elif assemble.source == "jsonl":
-        yield from iter_jsonl(_input_path(assemble), on_bad)
+        yield from iter_jsonl(_input_path(assemble), on_bad, assemble.columns)
+    elif assemble.source in ("csv", "parquet"):
+        yield from iter_table(_input_path(assemble), assemble, on_bad)
+    elif assemble.source == "mimic":
+        yield from iter_mimic(_input_path(assemble), assemble.batch_size, on_bad)
     else:  # unreachable through AssembleParams; kept for direct callers
         raise ConfigError(
-            f"assemble.source '{assemble.source}': expected synthetic, codiesp or jsonl"
+            f"assemble.source '{assemble.source}': expected synthetic, codiesp, mimic, jsonl, "
+            "csv or parquet"
         )
 
 
@@ -199,7 +213,7 @@ def iter_codiesp(
         logger.info("codiesp split %s: %d case files read", split, len(files))
 
 
-def _field(obj: dict, file: Path, line: int, name: str) -> str:
+def _field(obj: dict, file: Path, line: int | str, name: str) -> str:
     """A required non-empty string field of a JSON line."""
     value = obj.get(name)
     if value is None:
@@ -211,7 +225,7 @@ def _field(obj: dict, file: Path, line: int, name: str) -> str:
     return value
 
 
-def _codes_field(obj: dict, file: Path, line: int) -> list[str]:
+def _codes_field(obj: dict, file: Path, line: int | str) -> list[str]:
     value = obj.get("codes")
     if value is None:
         raise InputError(str(file), "missing required field", record=line, field="codes")
@@ -224,7 +238,7 @@ def _codes_field(obj: dict, file: Path, line: int) -> list[str]:
     return list(dict.fromkeys(normalise_code(c) for c in value))
 
 
-def _optional_fields(obj: dict, file: Path, line: int) -> dict:
+def _optional_fields(obj: dict, file: Path, line: int | str) -> dict:
     out: dict = {}
     for name in (*_OPTIONAL_TEXT_FIELDS, "note_date"):
         value = obj.get(name)
@@ -252,7 +266,39 @@ def _optional_fields(obj: dict, file: Path, line: int) -> dict:
     return out
 
 
-def _jsonl_record(file: Path, line: int, raw: str) -> NoteRecord:
+def _mapped(obj: dict, columns: dict[str, str]) -> dict:
+    """Source keys renamed to record fields per ``assemble.columns`` (unmapped keys kept)."""
+    if not columns:
+        return obj
+    out = {k: v for k, v in obj.items() if k not in columns.values()}
+    identifiers = dict(out.get("identifiers") or {})
+    for name, column in columns.items():
+        if column not in obj:
+            continue
+        if name.startswith("identifiers."):
+            if obj[column] is not None:
+                identifiers[name.split(".", 1)[1]] = obj[column]
+        else:
+            out[name] = obj[column]
+    if identifiers:
+        out["identifiers"] = identifiers
+    return out
+
+
+def _record_of(obj: dict, file: Path, ref: int | str) -> NoteRecord:
+    """A record from an object whose keys are record fields; InputError names the field."""
+    id_name = "note_id" if "note_id" in obj else "id"
+    if id_name not in obj:
+        raise InputError(str(file), "missing required field (or 'id')", ref, "note_id")
+    note_id = _field(obj, file, ref, id_name)
+    text, codes = _field(obj, file, ref, "text"), _codes_field(obj, file, ref)
+    extra = _optional_fields(obj, file, ref)
+    extra.setdefault("patient_id", note_id)
+    extra.setdefault("case_id", note_id)
+    return NoteRecord(note_id=note_id, text=text, codes=codes, **extra)
+
+
+def _jsonl_record(file: Path, line: int, raw: str, columns: dict[str, str]) -> NoteRecord:
     try:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -263,15 +309,7 @@ def _jsonl_record(file: Path, line: int, raw: str) -> NoteRecord:
         ) from exc
     if not isinstance(obj, dict):
         raise InputError(str(file), "expected a JSON object", record=line)
-    id_name = "note_id" if "note_id" in obj else "id"
-    if id_name not in obj:
-        raise InputError(str(file), "missing required field (or 'id')", line, "note_id")
-    note_id = _field(obj, file, line, id_name)
-    text, codes = _field(obj, file, line, "text"), _codes_field(obj, file, line)
-    extra = _optional_fields(obj, file, line)
-    extra.setdefault("patient_id", note_id)
-    extra.setdefault("case_id", note_id)
-    return NoteRecord(note_id=note_id, text=text, codes=codes, **extra)
+    return _record_of(_mapped(obj, columns), file, line)
 
 
 def _jsonl_files(path: Path) -> list[Path]:
@@ -283,7 +321,9 @@ def _jsonl_files(path: Path) -> list[Path]:
     return files
 
 
-def iter_jsonl(path: Path, on_bad: BadRecordHandler | None = None) -> Iterator[NoteRecord]:
+def iter_jsonl(
+    path: Path, on_bad: BadRecordHandler | None = None, columns: dict[str, str] | None = None
+) -> Iterator[NoteRecord]:
     """Records of a JSON-lines file (or of every ``*.jsonl`` file in a folder).
 
     Each line holds ``id`` or ``note_id``, ``text`` and ``codes`` (list of strings), and may hold
@@ -294,6 +334,7 @@ def iter_jsonl(path: Path, on_bad: BadRecordHandler | None = None) -> Iterator[N
     Args:
         path: A ``.jsonl`` file or a folder of them.
         on_bad: Receives record-level errors instead of raising them.
+        columns: Optional field -> key mapping (``assemble.columns``).
 
     Yields:
         One record per non-blank line.
@@ -313,8 +354,239 @@ def iter_jsonl(path: Path, on_bad: BadRecordHandler | None = None) -> Iterator[N
                 if not line.strip():
                     continue
                 try:
-                    record = _jsonl_record(file, number, line)
+                    record = _jsonl_record(file, number, line, columns or {})
                 except InputError as error:
                     _bad(on_bad, error)
                     continue
                 yield record
+
+
+_TABLE_ID_FIELDS = ("note_id", "patient_id", "case_id")
+MIMIC_NOTES, MIMIC_DIAGNOSES = "discharge.csv", "diagnoses_icd.csv"
+MIMIC_NOTE_COLUMNS = ("note_id", "subject_id", "hadm_id", "note_type", "text", "charttime")
+MIMIC_DIAGNOSIS_COLUMNS = ("hadm_id", "seq_num", "icd_code", "icd_version")
+MIMIC_NOTE_TYPES = {"DS": "discharge summary", "RR": "radiology report"}
+
+
+def _csv_header(file: Path) -> list[str]:
+    """Column names of a CSV file; InputError when unreadable, not UTF-8 or not CSV."""
+    import pandas as pd
+
+    try:
+        return [str(c) for c in pd.read_csv(file, nrows=0, encoding="utf-8").columns]
+    except UnicodeDecodeError as exc:
+        raise InputError(str(file), "not valid UTF-8 text; expected UTF-8 CSV") from exc
+    except (OSError, ValueError) as exc:  # pandas' ParserError and EmptyDataError are ValueErrors
+        raise InputError(str(file), f"cannot read as CSV ({exc.__class__.__name__})") from exc
+
+
+def _csv_rows(file: Path, batch_size: int, usecols: list[str]) -> Iterator[dict]:
+    """Rows of a CSV file as string dicts, read in chunks of ``batch_size`` rows."""
+    import pandas as pd
+
+    try:
+        reader = pd.read_csv(
+            file, chunksize=batch_size, usecols=usecols, dtype=str, keep_default_na=False
+        )
+        for chunk in reader:
+            yield from chunk.to_dict("records")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(file), "not valid UTF-8 text; expected UTF-8 CSV") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(str(file), f"cannot parse CSV ({exc.__class__.__name__})") from exc
+
+
+def _parquet_rows(file: Path, batch_size: int, usecols: list[str]) -> Iterator[dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        handle = pq.ParquetFile(file)
+        for batch in handle.iter_batches(batch_size=batch_size, columns=usecols):
+            yield from batch.to_pylist()
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(str(file), f"cannot read as Parquet ({exc.__class__.__name__})") from exc
+
+
+def _parquet_header(file: Path) -> list[str]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.read_schema(file).names)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(str(file), f"cannot read as Parquet ({exc.__class__.__name__})") from exc
+
+
+def _table_columns(file: Path, header: list[str], columns: dict[str, str]) -> dict[str, str]:
+    """Field -> column actually read; InputError naming the first missing column."""
+    mapping = {name: name for name in (*_OPTIONAL_TEXT_FIELDS, "note_date") if name in header}
+    if "note_id" not in columns and "note_id" not in header and "id" in header:
+        mapping["note_id"] = "id"
+    mapping.update({"note_id": "note_id", "text": "text", "codes": "codes"} | mapping)
+    mapping.update(columns)
+    for name, column in mapping.items():
+        if column not in header:
+            raise InputError(
+                str(file),
+                f"missing column '{column}' (assemble.columns.{name}); the file has "
+                f"{len(header)} columns",
+                field=name,
+            )
+    return mapping
+
+
+def _table_record(
+    row: dict, mapping: dict[str, str], file: Path, number: int, separator: str
+) -> NoteRecord:
+    obj = _mapped({column: row.get(column) for column in mapping.values()}, mapping)
+    for name in _TABLE_ID_FIELDS:
+        if isinstance(obj.get(name), int):
+            obj[name] = str(obj[name])
+    codes = obj.get("codes")
+    if isinstance(codes, str):
+        obj["codes"] = [code for code in codes.split(separator) if code.strip()]
+    return _record_of(obj, file, number)
+
+
+def _table_files(path: Path, suffix: str) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = sorted(path.glob(f"*{suffix}"))
+    if not files:
+        raise InputError(str(path), f"no *{suffix} files; expected a {suffix} file or a folder")
+    return files
+
+
+def iter_table(
+    path: Path, assemble: AssembleParams, on_bad: BadRecordHandler | None = None
+) -> Iterator[NoteRecord]:
+    """Records of CSV or Parquet files (``assemble.source``), one note per row, streamed.
+
+    Columns are the record fields by default (``id`` accepted for ``note_id``); ``assemble.columns``
+    maps fields to other column names. A CSV code cell holds codes joined by
+    ``assemble.codes_separator``; a Parquet code column holds a list or such a string.
+
+    Args:
+        path: A file or a folder of ``*.csv`` / ``*.parquet`` files.
+        assemble: Assembly parameters (source, columns, separator, batch size).
+        on_bad: Receives record-level errors (numbered by data row, from 1) instead of raising.
+
+    Yields:
+        One record per row.
+    """
+    csv = assemble.source == "csv"
+    header_of, rows_of = (_csv_header, _csv_rows) if csv else (_parquet_header, _parquet_rows)
+    for file in _table_files(path, ".csv" if csv else ".parquet"):
+        mapping = _table_columns(file, header_of(file), assemble.columns)
+        rows = rows_of(file, assemble.batch_size, sorted(set(mapping.values())))
+        for number, row in enumerate(rows, start=1):
+            try:
+                record = _table_record(row, mapping, file, number, assemble.codes_separator)
+            except InputError as error:
+                _bad(on_bad, error)
+                continue
+            yield record
+
+
+def _mimic_files(root: Path) -> tuple[Path, Path]:
+    """``discharge.csv`` and ``diagnoses_icd.csv`` (or ``.csv.gz``) of a MIMIC-IV folder."""
+    layout = f"expected the MIMIC-IV layout <input>/{MIMIC_NOTES} and <input>/{MIMIC_DIAGNOSES}"
+    if not root.is_dir():
+        raise InputError(str(root), f"not a folder; {layout}", field="input")
+    found = []
+    for name in (MIMIC_NOTES, MIMIC_DIAGNOSES):
+        candidates = [root / name, root / f"{name}.gz"]
+        file = next((c for c in candidates if c.is_file()), None)
+        if file is None:
+            raise InputError(str(root), f"no {name}; {layout}")
+        found.append(file)
+    return found[0], found[1]
+
+
+def _require_columns(file: Path, expected: tuple[str, ...]) -> None:
+    header = _csv_header(file)
+    for column in expected:
+        if column not in header:
+            raise InputError(
+                str(file), f"missing column; expected columns {', '.join(expected)}", field=column
+            )
+
+
+def mimic_diagnoses(file: Path, batch_size: int) -> dict[str, list[str]]:
+    """ICD-10 codes per admission (``hadm_id``), in ``seq_num`` order, with dots.
+
+    ICD-9 rows (``icd_version`` 9) are skipped: the models code ICD-10-CM only.
+    """
+    _require_columns(file, MIMIC_DIAGNOSIS_COLUMNS)
+    ranked: dict[str, list[tuple[int, str]]] = {}
+    skipped = 0
+    for row in _csv_rows(file, batch_size, list(MIMIC_DIAGNOSIS_COLUMNS)):
+        if row["icd_version"].strip() != "10":
+            skipped += 1
+            continue
+        seq = int(row["seq_num"]) if row["seq_num"].strip().isdigit() else 10**6
+        ranked.setdefault(row["hadm_id"].strip(), []).append((seq, normalise_code(row["icd_code"])))
+    logger.info(
+        "mimic diagnoses: %d admissions with ICD-10 codes, %d non-ICD-10 rows skipped",
+        len(ranked),
+        skipped,
+    )
+    return {
+        hadm: list(dict.fromkeys(code for _, code in sorted(pairs)))
+        for hadm, pairs in ranked.items()
+    }
+
+
+def _mimic_record(row: dict, codes: dict[str, list[str]], notes: Path, dx: Path) -> NoteRecord:
+    note_id = row["note_id"].strip()
+    if not note_id:
+        raise InputError(str(notes), "empty value; expected a note id", field="note_id")
+    if not row["text"].strip():
+        raise InputError(str(notes), "empty or whitespace-only note", note_id, "text")
+    admission = row["hadm_id"].strip()
+    if admission not in codes:
+        raise InputError(
+            str(dx),
+            "no ICD-10 diagnosis for this note's hadm_id; expected rows with icd_version 10",
+            note_id,
+            "codes",
+        )
+    note_type = row["note_type"].strip()
+    return NoteRecord(
+        note_id=note_id,
+        patient_id=row["subject_id"].strip(),
+        case_id=admission,
+        text=row["text"],
+        codes=list(codes[admission]),
+        note_type=MIMIC_NOTE_TYPES.get(note_type, note_type or "unknown"),
+        note_date=row["charttime"][:10] or None,
+    )
+
+
+def iter_mimic(
+    root: Path, batch_size: int = 1000, on_bad: BadRecordHandler | None = None
+) -> Iterator[NoteRecord]:
+    """Discharge notes of a MIMIC-IV-Note folder with their admission's ICD-10 codes.
+
+    The diagnosis index (codes per ``hadm_id``) is loaded first; ``discharge.csv`` is then
+    streamed in chunks of ``batch_size`` rows. Patient is ``subject_id``, case is ``hadm_id``.
+
+    Args:
+        root: Folder holding ``discharge.csv`` and ``diagnoses_icd.csv`` (or ``.csv.gz``).
+        batch_size: Rows per chunk read.
+        on_bad: Receives record-level errors instead of raising them.
+
+    Yields:
+        One record per discharge note.
+    """
+    notes, dx = _mimic_files(root)
+    codes = mimic_diagnoses(dx, batch_size)
+    _require_columns(notes, MIMIC_NOTE_COLUMNS)
+    for row in _csv_rows(notes, batch_size, list(MIMIC_NOTE_COLUMNS)):
+        try:
+            record = _mimic_record(row, codes, notes, dx)
+        except InputError as error:
+            _bad(on_bad, error)
+            continue
+        yield record
