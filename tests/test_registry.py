@@ -42,8 +42,10 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MlflowC
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MLFLOW_TRACKING_URI", raising=False)
         workspace = Workspace(tmp_path_factory.mktemp("registry") / "project").ensure()
-        previous_uri = mlflow.get_tracking_uri()
+        previous_uri, previous_registry = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+        # Both URIs: an earlier test in the session may have pointed the registry elsewhere.
         mlflow.set_tracking_uri(workspace.mlflow_uri)
+        mlflow.set_registry_uri(workspace.mlflow_uri)
         client = MlflowClient(tracking_uri=workspace.mlflow_uri, registry_uri=workspace.mlflow_uri)
         experiment = client.create_experiment(
             "registry-tests", artifact_location=workspace.mlflow_artifacts.as_uri()
@@ -54,6 +56,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[MlflowC
             )
         yield client, info.model_uri
         mlflow.set_tracking_uri(previous_uri)
+        mlflow.set_registry_uri(previous_registry)
 
 
 def _versions(registry: tuple[MlflowClient, str], n: int) -> tuple[MlflowClient, str, list]:
