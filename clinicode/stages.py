@@ -11,7 +11,6 @@ import getpass
 import logging
 import os
 from pathlib import Path
-from typing import Any
 
 from clinicode.config import Params, Workspace
 from clinicode.errors import GovernanceError, ModelError
@@ -426,7 +425,6 @@ def score_quarter(
     """De-identify a quarter's gold sample, save it, and add the model's suggestions."""
     from training.assemble import assemble_dataset, load_dataset
     from training.deid import Deidentifier, load_key
-
     from training.predict import predict_frame
 
     out_dir = workspace.data_dir / "quarters" / quarter

@@ -113,9 +113,8 @@ def _case_ref(case_id: str | None, key: bytes) -> str | None:
 
 def create_app(params: Params, workspace: Workspace, allow_demo_key: bool = False) -> FastAPI:
     """Build the FastAPI application serving the champion of ``params.train.registered_model``."""
-    from training.deid import load_key
-
     from clinicode.stages import audit_log
+    from training.deid import load_key
 
     holder = ModelHolder(params, workspace)
     audit = audit_log(workspace)

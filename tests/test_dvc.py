@@ -34,12 +34,16 @@ def test_dvc_repro_assemble_runs_and_is_then_up_to_date(tmp_path: Path) -> None:
     params = yaml.safe_load((REPO / "params.yaml").read_text())
     params["corpus"].update(n_patients=20, n_codes=10)
     (project / "params.yaml").write_text(yaml.safe_dump(params))
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-           "DVC_NO_ANALYTICS": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "DVC_NO_ANALYTICS": "1",
+    }
 
     def run(*args: str) -> str:
-        done = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True,
-                              timeout=600)
+        done = subprocess.run(
+            args, cwd=project, env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 

@@ -55,15 +55,29 @@ def _clinicode(workspace: Workspace, tmp_path: Path, *args: str) -> subprocess.C
     """Run the real CLI in a child process, as a user would."""
     params_file = tmp_path / "params.yaml"
     params_file.write_text(yaml.safe_dump(TINY))
-    command = [sys.executable, "-m", "clinicode.cli", "--params", str(params_file),
-               "--home", str(workspace.root), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=1200,
-                          env={**os.environ, "CLINICODE_USER": "test-runner"})
+    command = [
+        sys.executable,
+        "-m",
+        "clinicode.cli",
+        "--params",
+        str(params_file),
+        "--home",
+        str(workspace.root),
+        *args,
+    ]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "CLINICODE_USER": "test-runner"},
+    )
 
 
 def test_promote_without_gate_is_refused(workspace: Workspace, tmp_path: Path) -> None:
-    result = _clinicode(workspace, tmp_path, "promote", "--approver", "board", "--reason", "try",
-                        "--model", "1")
+    result = _clinicode(
+        workspace, tmp_path, "promote", "--approver", "board", "--reason", "try", "--model", "1"
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert "error:" in result.stdout
 

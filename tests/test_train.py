@@ -11,8 +11,8 @@ from mlflow import MlflowClient
 from clinicode.config import TrainParams
 from clinicode.errors import InputError
 from training.pyfunc import OUTPUT_COLUMNS, CodingPyfunc
+from clinicode.tracking import EXPERIMENT
 from training.train import (
-    EXPERIMENT,
     MLFLOW_DIGEST_CHARS,
     flatten,
     pip_requirements,

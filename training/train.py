@@ -9,7 +9,6 @@ its run but not registered, so the registry only holds versions meant for deploy
 
 from __future__ import annotations
 
-import json
 import logging
 import warnings
 from collections.abc import Iterator
@@ -25,7 +24,7 @@ from mlflow import MlflowClient
 from clinicode.config import TrainParams, Workspace
 from clinicode.errors import InputError, ModelError
 from clinicode.schema import CODE_SYSTEM, GOLD_CODES, TEXT
-from clinicode.tracking import EXPERIMENT, use_experiment
+from clinicode.tracking import use_experiment
 from training.assemble import read_manifest as read_dataset_manifest
 from training.baseline import BaselineCoder, fit_baseline
 from training.model import CodingModel, fit_transformer

@@ -11,22 +11,22 @@ from dataclasses import dataclass, field
 
 # HIPAA Safe Harbor identifiers that occur in clinical notes, as detection categories.
 PHI_TYPES = (
-    "NAME",        # patients, relatives, clinicians
-    "DATE",        # any date element more specific than the year
-    "AGE",         # ages over 89
-    "PHONE",       # phone and fax numbers
+    "NAME",  # patients, relatives, clinicians
+    "DATE",  # any date element more specific than the year
+    "AGE",  # ages over 89
+    "PHONE",  # phone and fax numbers
     "EMAIL",
     "SSN",
-    "MRN",         # medical record numbers
-    "ID",          # account, accession, visit, health plan and other record numbers
-    "ADDRESS",     # street addresses
+    "MRN",  # medical record numbers
+    "ID",  # account, accession, visit, health plan and other record numbers
+    "ADDRESS",  # street addresses
     "CITY",
     "ZIP",
-    "FACILITY",    # hospital, clinic and practice names
+    "FACILITY",  # hospital, clinic and practice names
     "URL",
     "IP",
-    "DEVICE",      # device identifiers and serial numbers
-    "LICENSE",     # licence and certificate numbers
+    "DEVICE",  # device identifiers and serial numbers
+    "LICENSE",  # licence and certificate numbers
 )
 
 # Types whose values have a fixed structure; the benchmark targets 100% recall on these.
