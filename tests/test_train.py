@@ -10,8 +10,8 @@ from mlflow import MlflowClient
 
 from clinicode.config import TrainParams
 from clinicode.errors import InputError
-from training.pyfunc import OUTPUT_COLUMNS, CodingPyfunc
 from clinicode.tracking import EXPERIMENT
+from training.pyfunc import OUTPUT_COLUMNS, CodingPyfunc
 from training.train import (
     MLFLOW_DIGEST_CHARS,
     flatten,
