@@ -305,3 +305,24 @@ def test_deid_command_runs_end_to_end(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"name"' in done.stdout and len(target.read_text().splitlines()) == 2
     assert _jsonl_rows()[0]["patient_name"] not in done.stdout + done.stderr
+
+
+def test_a_surrogate_that_equals_the_real_city_is_redrawn(monkeypatch):
+    # Faker's city space is small: force the first draws to return the patient's real city.
+    from faker import Faker
+
+    real_city = "West Christopher"
+    draws = iter([real_city, real_city, "Lake Maria"])
+    monkeypatch.setattr(Faker, "city", lambda self: next(draws, "Port Ruth"), raising=False)
+    address = f"202 Diaz Gardens, {real_city}, MH 80841"
+    record = NoteRecord(
+        note_id="n1",
+        patient_id="p1",
+        case_id="c1",
+        codes=["I10"],
+        text=f"Lives at {address} with her son.",
+        identifiers={"address": address},
+    )
+    out = Deidentifier(DEMO_KEY).deidentify(record)
+    assert real_city not in out.text
+    assert sum(residual_phi(record, out.text).values()) == 0

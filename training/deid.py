@@ -438,7 +438,10 @@ class _RecordPlan:
             fake = self._seeded_faker("address", value.lower(), str(attempt))
             street, city = fake.street_address(), fake.city()
             words = {w.lower() for w in _WORD.findall(f"{street} {city}")}
-            if not words & self.exclude:
+            # Faker's city space is small ("West" + a first name): a draw can equal the real
+            # city, which would leave the real value in the text.
+            redrawn = {street.lower(), city.lower()} & set(map(str.lower, _address_parts(value)))
+            if not words & self.exclude and not redrawn:
                 break
         state, zipcode = fake.state_abbr(include_territories=False), fake.zipcode()
         out = {value.lower(): f"{street}, {city}, {state} {zipcode}"}
@@ -488,7 +491,8 @@ class _RecordPlan:
     def _city(self, value: str) -> str:
         for attempt in range(20):  # Faker cities embed person names ("North David")
             city = self._seeded_faker("city", value.lower(), str(attempt)).city()
-            if not {w.lower() for w in _WORD.findall(city)} & self.exclude:
+            words = {w.lower() for w in _WORD.findall(city)}
+            if not words & self.exclude and city.lower() != value.lower():
                 break
         return city
 
