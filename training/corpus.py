@@ -37,6 +37,7 @@ from training.codepool import (
     surface_forms,
 )
 from training.deid import usable_names
+from training.phi.types import MONTHS as _MONTHS
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +47,6 @@ _BASE_MIX = {DISCHARGE: 0.45, ED_NOTE: 0.25, OPERATIVE: 0.15, PATHOLOGY: 0.15}
 _DRIFT_MIX = {DISCHARGE: 0.2, ED_NOTE: 0.45, OPERATIVE: 0.1, PATHOLOGY: 0.25}
 _RELATIONS = ("spouse", "partner", "sibling", "adult child", "cousin")
 _FAMILY = ("mother", "father", "brother", "sister")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True)

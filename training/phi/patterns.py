@@ -10,23 +10,10 @@ from __future__ import annotations
 
 import regex
 
+from training.phi.types import MONTHS
+
 CASE_SENSITIVE = regex.DOTALL | regex.MULTILINE
 IGNORE_CASE = CASE_SENSITIVE | regex.IGNORECASE
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _month_alternatives() -> str:

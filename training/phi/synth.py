@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from faker import Faker
 
+from training.phi.types import MONTHS as _MONTHS
 from training.phi.types import AnnotatedNote, PhiSpan
 
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -135,20 +136,6 @@ _CITIES = (
 )
 _RELATIONS = ("daughter", "son", "wife", "husband", "sister", "brother", "niece", "mother")
 _TITLES_F, _TITLES_M = ("Ms.", "Mrs.", "Miss"), ("Mr.",)
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _ordinal(day: int) -> str:

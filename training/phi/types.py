@@ -29,6 +29,22 @@ PHI_TYPES = (
     "LICENSE",  # licence and certificate numbers
 )
 
+# Month names as notes write them (English; not the locale-dependent ``calendar`` names).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 # Types whose values have a fixed structure; the benchmark targets 100% recall on these.
 STRUCTURED_TYPES = ("MRN", "SSN", "PHONE", "EMAIL", "DATE", "URL")
 
