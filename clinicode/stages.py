@@ -158,8 +158,7 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
         The verdict (``passed``, ``verdict``, ``reasons``, ``warnings``, ``notes``, ``checks``)
         with ``version``, ``champion_version``, ``metrics`` and ``report``.
     """
-    from governance.registry import record_gate_verdict
-    from validation.gate import evaluate_gate, score_sample, write_validation_report
+    from validation.gate import evaluate_gate, write_validation_report
 
     rv = params.revalidate
     version = _revalidation_version(params, workspace, version)
@@ -167,15 +166,7 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
 
     # one sample, scored by each model
     sample, source, digest, team = _revalidation_sample(params, workspace, str(version))
-    settings = params.monitor.model_copy(
-        update={"bootstrap_samples": rv.bootstrap_samples, "confidence": rv.confidence}
-    )
-    counts = _train_counts(workspace)
-    scored = {}
-    for v in {version, *([champion_v] if champion_v else [])}:
-        frame = _predicted(params, sample, v)
-        scored[v] = score_sample(frame, settings, counts, rv.seed)
-        scored[v]["metrics"]["dataset_digest"] = digest
+    scored = _score_versions(params, workspace, sample, digest, [version, champion_v])
     candidate = scored[version]
     champion = scored[champion_v]["metrics"] if champion_v not in (None, version) else None
 
@@ -193,24 +184,7 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
         previous_metrics=evidence["previous"],
     )  # fmt: skip
     report = write_validation_report(verdict, context, out_dir)
-    record_gate_verdict(
-        mlflow_client(workspace), params.train.registered_model, version, verdict, str(report),
-        sample=source,
-    )  # fmt: skip
-    audit_log(workspace).append(
-        "revalidation-gate",
-        "E",
-        current_user(),
-        "operations",
-        {
-            "model": params.train.registered_model,
-            "version": version,
-            "verdict": verdict["verdict"],
-            "report": str(report),
-            "sample_digest": digest,
-        },
-        outcome="success" if verdict["passed"] else "failure",
-    )
+    _record_revalidation(params, workspace, version, verdict, report, source, digest)
     return {
         **verdict,
         "version": version,
@@ -218,6 +192,53 @@ def run_revalidate(params: Params, workspace: Workspace, version: str | None = N
         "metrics": candidate["metrics"],
         "report": str(report),
     }
+
+
+def _score_versions(
+    params: Params, workspace: Workspace, sample, digest: str, versions: list[str | None]
+) -> dict[str, dict]:
+    """Score each registered version on the same gold sample (metrics with intervals)."""
+    from validation.gate import score_sample
+
+    rv = params.revalidate
+    settings = params.monitor.model_copy(
+        update={"bootstrap_samples": rv.bootstrap_samples, "confidence": rv.confidence}
+    )
+    counts = _train_counts(workspace)
+    scored = {}
+    for v in dict.fromkeys(v for v in versions if v):
+        scored[v] = score_sample(_predicted(params, sample, v), settings, counts, rv.seed)
+        scored[v]["metrics"]["dataset_digest"] = digest
+    return scored
+
+
+def _record_revalidation(
+    params: Params,
+    workspace: Workspace,
+    version: str,
+    verdict: dict,
+    report: Path,
+    source: str,
+    digest: str,
+) -> None:
+    """Tag the verdict on the model version and write the audit event."""
+    from governance.registry import record_gate_verdict
+
+    name = params.train.registered_model
+    record_gate_verdict(
+        mlflow_client(workspace), name, version, verdict, str(report), sample=source
+    )
+    entity = {
+        "model": name,
+        "version": version,
+        "verdict": verdict["verdict"],
+        "report": str(report),
+        "sample_digest": digest,
+    }
+    outcome = "success" if verdict["passed"] else "failure"
+    audit_log(workspace).append(
+        "revalidation-gate", "E", current_user(), "operations", entity, outcome=outcome
+    )
 
 
 def _gate_evidence(
