@@ -367,6 +367,52 @@ def _badge(verdict: str) -> str:
     return f'<strong class="{html.escape(verdict)}">{html.escape(verdict.upper())}</strong>'
 
 
+def _method_table(context: dict) -> str:
+    """Section 4: model, sample, splits and every acceptance criterion."""
+    return table(
+        ("item", "value"),
+        [
+            ("model", context.get("model_name")),
+            ("sample", context.get("sample_source")),
+            ("cases in sample", (context.get("metrics") or {}).get("n_cases")),
+            *[(f"split {k}", v) for k, v in (context.get("splits") or {}).items()],
+            *[(f"criterion {k}", v) for k, v in (context.get("criteria") or {}).items()],
+        ],
+    )
+
+
+def _drift_rows(context: dict) -> list[tuple]:
+    """Section 8: one row per earlier quarterly check."""
+    return [
+        (
+            h["quarter"],
+            h["micro_f1"],
+            h["descriptor_drift_share"],
+            h["code_js_distance"],
+            h.get("text_auc"),
+            h["verdict"],
+        )
+        for h in context.get("history") or []
+    ]
+
+
+def _results_section(context: dict, detail: dict) -> str:
+    """Section 5: summary metrics, then results by chapter, frequency, case type, calibration."""
+    ece = fmt((context.get("metrics") or {}).get("ece"))
+    return f"""{_results(context)}
+<h3>By ICD-10-CM chapter</h3>
+{plot_intervals(detail.get("per_chapter") or {}, "F1 per chapter")}
+{table(INTERVAL_HEADERS, interval_rows(detail.get("per_chapter") or {}, "support"))}
+<h3>By code frequency</h3>
+{table(INTERVAL_HEADERS, interval_rows(detail.get("per_bucket") or {}, "support"))}
+<h3>By case type</h3>
+{table(INTERVAL_HEADERS, interval_rows(detail.get("per_note_type") or {}))}
+{table(INTERVAL_HEADERS, interval_rows(detail.get("per_specialty") or {}))}
+<h3>Calibration</h3>
+<p>Expected calibration error of the suggested codes' confidences: {ece}.</p>
+{plot_reliability(context.get("reliability") or [])}"""
+
+
 def render_validation(verdict: dict, context: dict, generated: str) -> str:
     """The validation report: identification to sign-off, one self-contained page."""
     esc = html.escape
@@ -394,27 +440,8 @@ def render_validation(verdict: dict, context: dict, generated: str) -> str:
         f"placeholders, dates shifted per patient, ids replaced by keyed pseudonyms. Measured "
         f"recall: {fmt(deid.get('recall'))} ({deid.get('source', 'not measured')})."
     )
-    method = table(
-        ("item", "value"),
-        [
-            ("model", context.get("model_name")),
-            ("sample", context.get("sample_source")),
-            ("cases in sample", (context.get("metrics") or {}).get("n_cases")),
-            *[(f"split {k}", v) for k, v in (context.get("splits") or {}).items()],
-            *[(f"criterion {k}", v) for k, v in (context.get("criteria") or {}).items()],
-        ],
-    )
-    drift_rows = [
-        (
-            h["quarter"],
-            h["micro_f1"],
-            h["descriptor_drift_share"],
-            h["code_js_distance"],
-            h.get("text_auc"),
-            h["verdict"],
-        )
-        for h in context.get("history") or []
-    ]
+    method = _method_table(context)
+    drift_rows = _drift_rows(context)
     limitations = list(LIMITATIONS) + list(context.get("extra_limitations") or [])
     body = f"""<h1>Model validation report</h1>
 <p>Generated {esc(generated)} (UTC). Decision: {_badge(verdict["verdict"])}</p>
@@ -429,19 +456,7 @@ def render_validation(verdict: dict, context: dict, generated: str) -> str:
 <h2 id="method">4. Method</h2>
 {method}
 <h2 id="results">5. Results</h2>
-{_results(context)}
-<h3>By ICD-10-CM chapter</h3>
-{plot_intervals(detail.get("per_chapter") or {}, "F1 per chapter")}
-{table(INTERVAL_HEADERS, interval_rows(detail.get("per_chapter") or {}, "support"))}
-<h3>By code frequency</h3>
-{table(INTERVAL_HEADERS, interval_rows(detail.get("per_bucket") or {}, "support"))}
-<h3>By case type</h3>
-{table(INTERVAL_HEADERS, interval_rows(detail.get("per_note_type") or {}))}
-{table(INTERVAL_HEADERS, interval_rows(detail.get("per_specialty") or {}))}
-<h3>Calibration</h3>
-<p>Expected calibration error of the suggested codes' confidences:
-{fmt((context.get("metrics") or {}).get("ece"))}.</p>
-{plot_reliability(context.get("reliability") or [])}
+{_results_section(context, detail)}
 <h2 id="team">6. Human-AI team performance</h2>
 {_team(context.get("team"))}
 <h2 id="errors">7. Error analysis</h2>
