@@ -61,38 +61,6 @@ TARGET_EPONYM_RETENTION = 1.0
 WARMUP_NOTES = 1
 TIMING_CHUNKS = 10
 
-# Presidio entity names -> our PHI types; anything else is reported as OTHER.
-PRESIDIO2PHI = {
-    "PERSON": "NAME",
-    "DATE_TIME": "DATE",
-    "PHONE_NUMBER": "PHONE",
-    "EMAIL_ADDRESS": "EMAIL",
-    "US_SSN": "SSN",
-    "URL": "URL",
-    "IP_ADDRESS": "IP",
-    "LOCATION": "CITY",
-    "US_DRIVER_LICENSE": "LICENSE",
-    "MEDICAL_LICENSE": "LICENSE",
-    "US_BANK_NUMBER": "ID",
-    "US_PASSPORT": "ID",
-    "US_ITIN": "ID",
-    "CREDIT_CARD": "ID",
-    "IBAN_CODE": "ID",
-    "CRYPTO": "ID",
-    "MRN": "MRN",
-}
-# Kinds of the first-pass de-identifier's internal spans -> our PHI types (fallback adapter).
-_FIRST_PASS2PHI = {
-    "name": "NAME",
-    "date": "DATE",
-    "email": "EMAIL",
-    "ssn": "SSN",
-    "phone": "PHONE",
-    "mrn": "MRN",
-    "zip": "ZIP",
-    "url": "URL",
-    "address": "ADDRESS",
-}
 _TOKEN = re.compile(r"\w+")
 # Held-out set name -> (note generator, family names).
 HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[str]]] = {
@@ -293,95 +261,37 @@ def deidentify_residuals(deid: object, notes: Sequence[AnnotatedNote]) -> dict:
 
 # The two systems
 def ours_detector(deid: object) -> tuple[str, Detector]:
-    """The project's detector: ``Deidentifier.detect``, or the first pass's spans until it exists.
+    """The project's detector, ``Deidentifier.detect``, with its label.
 
     Args:
         deid: A ``training.deid.Deidentifier``.
 
     Returns:
-        ``(label, detect)``; the label says which path is measured.
-
-    Raises:
-        RuntimeError: The de-identifier has neither ``detect`` nor the first-pass internals.
+        ``(label, detect)``.
     """
-    if hasattr(deid, "detect"):
-        return "Deidentifier.detect", lambda text, ids: list(deid.detect(text, identifiers=ids))
-    from training import deid as deid_module
-
-    plan_class = getattr(deid_module, "_RecordPlan", None)
-    if plan_class is None:
-        raise RuntimeError("training.deid.Deidentifier has no detect() and no first-pass plan")
-    logger.warning("Deidentifier has no detect(): measuring the first-pass spans instead")
-
-    def detect(text: str, identifiers: dict[str, str] | None) -> list[PhiSpan]:
-        record = NoteRecord("n", "p", "c", text, [], identifiers=dict(identifiers or {}))
-        return [
-            PhiSpan(s.start, s.end, _FIRST_PASS2PHI.get(s.kind, "ID"))
-            for s in plan_class(deid, record).spans(text)
-        ]
-
-    return "first pass (no detect yet)", detect
+    return "Deidentifier.detect", lambda text, ids: list(deid.detect(text, identifiers=ids))
 
 
 def build_presidio_analyzer(workdir: Path) -> tuple[object, str]:
-    """Presidio's predefined recognizers over a blank spaCy pipeline, offline.
-
-    Uses the project's ``presidio_default_analyzer`` (``training.deid``, else
-    ``training.phi.engine``) when it exists and takes no arguments; otherwise
-    builds the same baseline here: a blank English pipeline whose lemmas are the lower-cased
-    tokens (Presidio matches context words on lemmas, and a blank pipeline has none), saved
-    under ``workdir`` and loaded by path so that Presidio does not try to download a model.
+    """Presidio's predefined recognizers over a blank spaCy pipeline saved under ``workdir``.
 
     Returns:
-        ``(analyzer, source)``: the source says which of the two builds is used.
+        ``(analyzer, source)``.
     """
-    try:
-        from training.deid import presidio_default_analyzer
-    except ImportError:
-        try:  # where the rebuilt de-identifier keeps its engine
-            from training.phi.engine import presidio_default_analyzer
-        except ImportError:
-            presidio_default_analyzer = None
-    if presidio_default_analyzer is not None:
-        try:
-            return presidio_default_analyzer(), "project presidio_default_analyzer()"
-        except TypeError:  # a signature this benchmark does not know: build the baseline here
-            logger.warning("presidio_default_analyzer() needs arguments; building the baseline")
-    import spacy
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
-    from spacy.language import Language
+    from training.phi.engine import presidio_default_analyzer
 
-    if not Language.has_factory("bench_lower_lemma"):
-
-        @Language.component("bench_lower_lemma")
-        def _lower_lemma(doc):  # spaCy component: Doc in, Doc out
-            for token in doc:
-                token.lemma_ = token.lower_
-            return doc
-
-    model = workdir / "en_blank_lemma"
-    nlp = spacy.blank("en")
-    nlp.add_pipe("bench_lower_lemma")
-    nlp.to_disk(model)
-    nlp_engine = NlpEngineProvider(
-        nlp_configuration={
-            "nlp_engine_name": "spacy",
-            "models": [{"lang_code": "en", "model_name": str(model)}],
-        }
-    ).create_engine()
-    registry = RecognizerRegistry(supported_languages=["en"])
-    registry.load_predefined_recognizers(languages=["en"], nlp_engine=nlp_engine)
-    engine = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
-    return engine, "benchmark's own build"
+    return presidio_default_analyzer(cache_dir=workdir), "project presidio_default_analyzer()"
 
 
 def presidio_detector(analyzer: object, threshold: float) -> Detector:
     """``detect`` over a Presidio analyzer; the record's identifiers are not used."""
+    from training.phi.engine import PRESIDIO_TO_PHI
 
     def detect(text: str, identifiers: dict[str, str] | None) -> list[PhiSpan]:
         results = analyzer.analyze(text=text, language="en", score_threshold=threshold)
-        return [PhiSpan(r.start, r.end, PRESIDIO2PHI.get(r.entity_type, "OTHER")) for r in results]
+        return [
+            PhiSpan(r.start, r.end, PRESIDIO_TO_PHI.get(r.entity_type, "OTHER")) for r in results
+        ]
 
     return detect
 

@@ -40,7 +40,9 @@ PRESIDIO_TO_PHI = {
     "US_ITIN": "ID",
     "MEDICAL_LICENSE": "LICENSE",
     "CREDIT_CARD": "ID",
-    "NRP": "NAME",
+    "IBAN_CODE": "ID",
+    "CRYPTO": "ID",
+    "MRN": "MRN",
 }
 
 
