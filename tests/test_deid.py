@@ -27,6 +27,7 @@ from training.deid import (
     residual_phi,
 )
 from training.phi.synth import generate_annotated
+from training.phi.types import MONTHS
 
 KEY = b"test-key-0123456789abcdef"
 OTHER_KEY = b"another-key-0123456789abc"
@@ -80,21 +81,7 @@ def test_date_shift_keeps_the_interval_and_the_formats():
     )
     assert match, "formats must be kept"
     admitted = date(int(match[3]), int(match[1]), int(match[2]))
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
-    discharged = date(int(match[6]), months.index(match[4]) + 1, int(match[5]))
+    discharged = date(int(match[6]), MONTHS.index(match[4]) + 1, int(match[5]))
     shift = timedelta(days=deid.date_offset("PT1"))
     assert shift and (discharged - admitted).days == 6
     assert admitted == date(2026, 3, 14) + shift

@@ -65,7 +65,8 @@ DATE_PATTERNS = (
     r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4})(?!\d)",
     rf"\b{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
     rf"\b{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
-    rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
+    rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
+    rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_MON}\s+{_DAY}\b(?![:/.]\d)",
     rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
     r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
