@@ -127,6 +127,31 @@ def test_medical_eponyms_survive_even_when_the_patient_shares_the_name():
 
 
 @pytest.mark.parametrize(
+    "instrument",
+    [
+        "Glasgow Coma Scale 14",
+        "Hamilton Depression Rating Scale score 18",
+        "Richmond Agitation-Sedation Scale -2",
+        "Morse Fall Scale 45",
+        "Child-Pugh class B",
+        "Killip class II",
+        "Clark level III",
+        "Roux-en-Y gastric bypass",
+        "Beck Depression Inventory",
+    ],
+)
+def test_named_scales_and_tests_survive(instrument):
+    text = f"Assessment: {instrument}. Plan reviewed."
+    assert Deidentifier(KEY).detect(text) == []
+
+
+def test_a_titled_surname_before_an_instrument_word_is_still_a_name():
+    text = "Mrs. Hamilton Scale reviewed; Dr. Clark level with the bed."
+    found = {text[s.start : s.end] for s in Deidentifier(KEY).detect(text)}
+    assert {"Hamilton", "Clark"} <= {word for span in found for word in span.split()}
+
+
+@pytest.mark.parametrize(
     ("text", "leaked", "kind"),
     [
         ("SSN 536-22-1234 on file.", "536-22-1234", "ssn"),

@@ -602,6 +602,33 @@ class _RecordPlan:
         ]
 
 
+def _named_instruments(text: str) -> list[tuple[int, int]]:
+    """Spans of named scales and tests ("Glasgow Coma Scale") not preceded by a title."""
+    return [
+        m.span() for m in patterns.NAMED_INSTRUMENT.finditer(text) if not _titled(text, m.start())
+    ]
+
+
+# Types a capitalised word of an eponym or a named instrument can be mistaken for.
+_EPONYM_CONFUSABLE = frozenset({"NAME", "FACILITY", "CITY", "ADDRESS"})
+
+
+def _not_a_person(
+    text: str, start: int, end: int, phi_type: str, instruments: list[tuple[int, int]]
+) -> bool:
+    """Whether a detection is an eponym, part of a named instrument or a lone letter.
+
+    "Wilson disease", "Glasgow Coma Scale" and "class B" are kept; "Mr. Wilson" is not.
+    """
+    if phi_type == "NAME" and patterns.LONE_LETTER.fullmatch(text, start, end):
+        return True
+    if phi_type not in _EPONYM_CONFUSABLE or _titled(text, start):
+        return False
+    if _eponym_use(text, end):
+        return True
+    return any(a <= start and end <= b for a, b in instruments)
+
+
 def _titled(text: str, start: int) -> bool:
     return patterns.TITLE_BEFORE.search(text, max(0, start - 8), start) is not None
 
@@ -699,10 +726,11 @@ class Deidentifier:
         results = self.analyzer.analyze(
             text, language=LANGUAGE, score_threshold=self.params.score_threshold
         )
+        instruments = _named_instruments(text)
         hits = []
         for result in results:
             start, end, phi_type = result.start, result.end, result.entity_type
-            if phi_type == "NAME" and _eponym_use(text, end) and not _titled(text, start):
+            if _not_a_person(text, start, end, phi_type, instruments):
                 continue
             by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
             hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER))

@@ -296,9 +296,24 @@ EPONYM_CONTEXT = regex.compile(
     r"fracture|esophagus|cyst|"
     r"disorder|phenomenon|reflex|test|maneuver|chorea|ulcer|encephalopathy|thyroiditis|sarcoma|"
     r"tumou?r|score|scale|catheter|criteria|classification|procedure|operation|repair|node|"
-    r"contracture|neuroma|anomaly|aneurysm|diverticulum|triad|law|position|hernia|disease's)\b",
+    r"contracture|neuroma|anomaly|aneurysm|diverticulum|triad|law|position|hernia|disease's|"
+    r"class|level|inventory|questionnaire|index|thickness|manoeuvre|fundoplication|bypass|stain|"
+    r"staging|grade|rule|formula|en-Y)\b",
     regex.IGNORECASE,
 )
+# A named clinical instrument: up to three capitalised words (or the usual lower-case words of
+# such names) closed by an instrument word, e.g. "Glasgow Coma Scale", "Richmond
+# Agitation-Sedation Scale", "Beck Depression Inventory". Names inside one are not people.
+_INSTRUMENT_WORD = (
+    r"(?:\p{Lu}[\p{L}'’]*(?:-\p{L}+)*|coma|depression|anxiety|rating|fall|pain|outcome)"
+)
+NAMED_INSTRUMENT = regex.compile(
+    rf"\b\p{{Lu}}[\p{{L}}'’]*(?:-\p{{Lu}}\p{{L}}*)?(?:[ \t]+{_INSTRUMENT_WORD}){{0,3}}[ \t]+"
+    r"(?i:scale|score|inventory|questionnaire|index|criteria|class|level|test|classification|"
+    r"staging|grade)\b"
+)
+# Stand-alone letters and roman numerals ("class B", "class II") are never a name on their own.
+LONE_LETTER = regex.compile(r"(?:[A-Z]|[IVX]{1,4})")
 # For reading a detected date back (the last one has no label lookbehind: "on 3/14" -> "3/14").
 DATE_PARSERS = (
     *DATE_REGEXES,
