@@ -2,12 +2,13 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,both}] [--out reports/deid.json]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,both}] [--out reports/deid.json]
 
-Both systems see the same held-out notes in the same process. There are two held-out sets:
+Both systems see the same held-out notes in the same process. There are three held-out sets:
 set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
 detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
-its own report. Scoring:
+its own report. Set C (``benchmarks/phi_heldout_c.py``, twelve other note families) was written
+blind on 2026-12-03, after A and B had been used for tuning. Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
   still removes the text) covers at least ``--coverage`` (default 90%) of its characters.
@@ -43,9 +44,11 @@ from pathlib import Path
 try:
     from benchmarks.phi_heldout import FAMILIES, generate_heldout
     from benchmarks.phi_heldout_b import FAMILIES_B, generate_heldout_b
+    from benchmarks.phi_heldout_c import FAMILIES_C, generate_heldout_c
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
     from phi_heldout_b import FAMILIES_B, generate_heldout_b
+    from phi_heldout_c import FAMILIES_C, generate_heldout_c
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -66,6 +69,7 @@ _TOKEN = re.compile(r"\w+")
 HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[str]]] = {
     "a": (generate_heldout, sorted(FAMILIES)),
     "b": (generate_heldout_b, sorted(FAMILIES_B)),
+    "c": (generate_heldout_c, sorted(FAMILIES_C)),
 }
 
 
@@ -480,9 +484,10 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--set",
         dest="heldout_set",
-        choices=("a", "b", "both"),
+        choices=(*HELDOUT_SETS, "both"),
         default="both",
-        help="held-out set: a (used for tuning since), b (blind), or both, reported separately",
+        help="held-out set: a (used for tuning since), b or c (blind), or both (every set), "
+        "reported separately",
     )
     parser.add_argument(
         "--out",

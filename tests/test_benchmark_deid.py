@@ -246,7 +246,8 @@ def test_benchmark_smoke_run_on_set_b(tmp_path: Path) -> None:
 def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
     assert bench._parse_args([]).heldout_set == "both"
     assert bench._parse_args(["--set", "b"]).heldout_set == "b"
+    assert bench._parse_args(["--set", "c"]).heldout_set == "c"
     with pytest.raises(SystemExit):
-        bench._parse_args(["--set", "c"])
-    with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b'\]"):
-        bench.run_benchmark(1, seed=1, heldout_set="c")
+        bench._parse_args(["--set", "d"])
+    with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b', 'c'\]"):
+        bench.run_benchmark(1, seed=1, heldout_set="d")
