@@ -161,6 +161,14 @@ def test_a_titled_surname_before_an_instrument_word_is_still_a_name():
         ("MRN: 00481516 on file.", "00481516", "mrn"),
         ("Lives in Springfield, IL 62704 area.", "62704", "zip"),
         ("Seen by Dr. Okonkwo today.", "Okonkwo", "name"),
+        ("Daughter reachable on +44 (0)161 555 0142.", "555 0142", "phone"),
+        ("Bleep 442-7781 if worse.", "442-7781", "phone"),
+        ("Lives at 4 Mill Lane, Hebden, HX7 8AB.", "HX7 8AB", "zip"),
+        ("Implant UDI (01)00643169007222(17)280101(21)7731 logged.", "00643169007222", "device"),
+        ("Prescriber DEA AB1234563 on the script.", "AB1234563", "license"),
+        ("Refill Rx4417290 sent.", "4417290", "id"),
+        ("Ref 88120456 in the letter.", "88120456", "id"),
+        ("AGE: 97y  SEX: F", "97y", "age"),
     ],
 )
 def test_patterns_are_caught_without_known_identifiers(text, leaked, kind):

@@ -145,6 +145,18 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"home|work|reach|text)\b[^\n\d]{0,20})(?<!\d)1?\d{10}\b" + _EXTENSION,
                 0.85,
             ),
+            (
+                "phone uk",
+                r"(?<![\w+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?\d{2,4}[ \t]?|\(?0\d{2,4}\)?[ \t])"
+                r"\d{3,4}[ \t]?\d{3,4}(?![\w-])" + _EXTENSION,
+                0.8,
+            ),
+            (
+                "phone local cued",
+                r"(?<=\b(?i:page|paged|pager|call|phone|tel|bleep|beeper|ext|extension|cell|"
+                r"mobile|reached on|reach at|dial)\b[^\n\d]{0,6})(?<!\d)\d{3}-\d{4}(?![\w-])",
+                0.8,
+            ),
         ],
         (),
     ),
@@ -174,6 +186,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.85,
             ),
             ("labelled number", r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
+            # Seven or more bare digits are an identifier in a note, whatever the label says.
+            (
+                "long number",
+                r"(?<![\w.,/-])\d{7,}(?![\w/-]|[.,]\d|\s*(?i:units?|IU|mg|mcg|ml|copies|cells)\b)",
+                0.6,
+            ),
+            ("prefixed number", r"(?-i:\b[A-Z][A-Za-z]{0,3}-?\d{6,}\b)", 0.6),
         ],
         (),
     ),
@@ -185,7 +204,9 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 "device",
                 r"(?<=\b(?:serial|SN|S/N|UDI|IMEI|device)" + _LABELLED + ")" + _ID_VALUE,
                 0.85,
-            )
+            ),
+            ("gs1 udi", r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9-]+)*", 0.9),
+            ("serial prefixed", r"\b(?:SN|S/N)[-#]?\d[A-Z0-9]{5,}\b", 0.85),
         ],
         (),
     ),
@@ -200,7 +221,9 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 + ")"
                 + _ID_VALUE,
                 0.85,
-            )
+            ),
+            ("dea format", r"(?-i:\b[ABCDEFGHJKLMPRSTUX][A-Z]\d{7}\b)", 0.8),
+            ("clia format", r"(?-i:\b\d{2}D\d{7}\b)", 0.8),
         ],
         (),
     ),
@@ -210,6 +233,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             ("zip after state", r"(?<=\b[A-Z]{2}\s+)\d{5}(?:-\d{4})?\b", 0.8),
             ("zip labelled", r"(?<=\b(?:ZIP|Zip|zip)(?: code)?:?\s*)\d{5}(?:-\d{4})?\b", 0.85),
+            ("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b", 0.8),
             (
                 "zip after city",
                 rf"(?<=,[ \t]*{_NAME}(?:[ \t]{_NAME})?,?[ \t]+)\d{{5}}(?:-\d{{4}})?\b(?![\d-])",
@@ -256,8 +280,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         "AGE",
         IGNORE_CASE,
         [
-            ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.)\b)", 0.85),
-            ("age labelled", rf"(?<=\b(?:aged?|AGE:)\s*){_AGE}\b", 0.85),
+            ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.|y)\b)", 0.85),
+            ("age labelled", rf"(?<=\b(?:aged?|AGE:)\s*){_AGE}(?=\b|y\b)", 0.85),
             ("age is", rf"(?<=\b(?:is|was|turned)\s+){_AGE}(?=\s*(?:,|\.|and\b|years))", 0.7),
             ("age in words", rf"\b(?:{_AGE_UNITS})\b{_NOT_AGE_AFTER}", 0.75),
         ],
