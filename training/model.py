@@ -50,6 +50,7 @@ DEFAULT_THRESHOLD = 0.5
 MODEL_KINDS = {
     "transformer": "training.model:TransformerCoder",
     "tfidf_logreg": "training.baseline:BaselineCoder",
+    "hybrid": "training.hybrid:HybridCoder",
 }
 
 
@@ -176,32 +177,35 @@ def tune_threshold(
 
 
 def suggestions(
-    scores: np.ndarray, labels: Sequence[str], threshold: float, top_k: int
+    scores: np.ndarray, labels: Sequence[str], threshold: float | np.ndarray, top_k: int
 ) -> list[dict[str, list]]:
     """Turn probabilities into suggestion records, one per note.
 
     Args:
         scores: ``(notes, labels)`` probabilities.
         labels: The label space.
-        threshold: Probability a code needs to be suggested.
+        threshold: Probability a code needs to be suggested: one value, or one per label.
         top_k: Length of the ranked list.
 
     Returns:
         Dicts with ``suggested_codes`` and aligned ``confidences`` (codes at or above the
-        threshold, most confident first), and ``ranked_codes`` / ``ranked_scores`` (the
-        ``top_k`` codes by probability, whatever the threshold).
+        threshold, most confident first), ``ranked_codes`` / ``ranked_scores`` (the ``top_k``
+        codes by probability, whatever the threshold) and ``evidence`` (aligned with
+        ``suggested_codes``; empty lists here, filled by models that locate their evidence).
     """
     k = min(top_k, len(labels))
+    limits = np.broadcast_to(np.asarray(threshold, dtype=np.float32), (len(labels),))
     records = []
     for row in scores:
         ranked = np.argsort(-row, kind="stable")
-        chosen = [j for j in ranked if row[j] >= threshold]
+        chosen = [j for j in ranked if row[j] >= limits[j]]
         records.append(
             {
                 "suggested_codes": [labels[j] for j in chosen],
                 "confidences": [float(row[j]) for j in chosen],
                 "ranked_codes": [labels[j] for j in ranked[:k]],
                 "ranked_scores": [float(row[j]) for j in ranked[:k]],
+                "evidence": [[] for _ in chosen],
             }
         )
     return records
@@ -266,6 +270,23 @@ class CodingModel:
         """
         scores = self.predict_scores(texts)
         return suggestions(scores, self.labels, self.threshold, top_k or self.top_k)
+
+    def set_runtime(self, runtime: str) -> str:
+        """Choose how the model runs: ``"torch"``, ``"onnx"`` or ``"auto"`` (ONNX if exported).
+
+        Kinds without an ONNX artifact run as they are.
+
+        Returns:
+            The runtime in use.
+
+        Raises:
+            ModelError: Unknown runtime, or ``"onnx"`` asked of a model without an ONNX graph.
+        """
+        if runtime not in ("auto", "torch", "onnx"):
+            raise ModelError(f"runtime {runtime!r}: expected one of ['auto', 'torch', 'onnx']")
+        if runtime == "onnx":
+            raise ModelError(f"runtime 'onnx': the {self.kind} model has no ONNX graph")
+        return "torch"
 
     def tune_threshold(self, texts: Sequence[str], gold: Sequence[Sequence[str]]) -> float:
         """Set the global threshold that maximises micro-F1 on the given (validation) notes.

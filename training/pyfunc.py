@@ -17,7 +17,7 @@ from clinicode.errors import ModelError
 from clinicode.schema import TEXT
 
 MODEL_DIR_ARTIFACT = "model_dir"
-OUTPUT_COLUMNS = ("suggested_codes", "confidences", "ranked_codes", "ranked_scores")
+OUTPUT_COLUMNS = ("suggested_codes", "confidences", "ranked_codes", "ranked_scores", "evidence")
 
 
 class CodingPyfunc(PythonModel):
@@ -26,7 +26,8 @@ class CodingPyfunc(PythonModel):
     ``predict`` returns one row per note with ``suggested_codes`` and aligned ``confidences``
     (codes above the tuned threshold, most confident first) and ``ranked_codes`` /
     ``ranked_scores`` (the top ``top_k`` codes; ``params={"top_k": n}`` overrides the model's
-    default).
+    default), and ``evidence``: for each suggested code, a list of ``{"start", "end", "score"}``
+    character spans of the note that support it (empty for kinds that do not locate evidence).
     """
 
     def __init__(self) -> None:
@@ -42,6 +43,16 @@ class CodingPyfunc(PythonModel):
         from training.model import CodingModel
 
         self.model = CodingModel.load(context.artifacts[MODEL_DIR_ARTIFACT])
+
+    def set_runtime(self, runtime: str) -> str:
+        """Run the loaded model with ``"torch"``, ``"onnx"`` or ``"auto"`` (see ``CodingModel``).
+
+        Raises:
+            ModelError: Called before ``load_context``, or the runtime is unavailable.
+        """
+        if self.model is None:
+            raise ModelError("pyfunc model used before load_context")
+        return self.model.set_runtime(runtime)
 
     def predict(
         self,

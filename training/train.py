@@ -49,6 +49,8 @@ REQUIRED_PACKAGES = (
     "pandas",
     "numpy",
     "scikit-learn",
+    "scipy",
+    "onnxruntime",
 )
 
 
@@ -219,6 +221,56 @@ def log_history(history: list[dict[str, float]]) -> None:
         )
 
 
+def fit_kind(
+    params: TrainParams, train: pd.DataFrame, validation: pd.DataFrame
+) -> tuple[CodingModel, list[dict[str, float]], dict[str, float], tuple]:
+    """Fit the model kind of ``train.kind``.
+
+    Returns:
+        The model, its per-epoch records (none for the hybrid coder), validation metrics and
+        the ``(confidence, correct)`` arrays of its validation suggestions. The hybrid coder's
+        are measured before it is refitted on the validation notes, since afterwards they
+        would be in-sample.
+    """
+    if params.kind == "hybrid":
+        from training.hybrid import fit_hybrid
+
+        model, summary = fit_hybrid(params, *fit_inputs(train, validation))
+        metrics = {f"val_{k}": float(v) for k, v in summary["validation"].items()}
+        metrics.update(threshold=model.threshold, val_map_tuned=summary["val_map_tuned"])
+        return model, [], metrics, summary["outcomes"]
+    model, history = fit_transformer(params, *fit_inputs(train, validation))
+    metrics = {**validation_metrics(model, validation), "threshold": model.threshold}
+    return model, history, metrics, outcomes_of(model, validation)
+
+
+def outcomes_of(model: CodingModel, validation: pd.DataFrame) -> tuple:
+    """``(confidence, correct)`` of every code the model suggests on the validation notes."""
+    from validation.calibration import suggestion_outcomes
+
+    records = model.predict(validation[TEXT].tolist())
+    return suggestion_outcomes(
+        validation[GOLD_CODES].tolist(),
+        [r["suggested_codes"] for r in records],
+        [r["confidences"] for r in records],
+    )
+
+
+def onnx_files(model_dir: Path) -> list[str]:
+    """Names of the ONNX graphs saved in a model folder."""
+    return sorted(path.name for path in Path(model_dir).glob("*.onnx"))
+
+
+def log_calibration(outcomes: tuple) -> None:
+    """ECE and reliability diagram (``calibration.png``) of the validation suggestions."""
+    from validation.calibration import expected_calibration_error, reliability_figure
+
+    confidence, correct = outcomes
+    mlflow.log_metric("val_ece", expected_calibration_error(confidence, correct))
+    figure = reliability_figure(confidence, correct)
+    mlflow.log_figure(figure, "calibration.png")
+
+
 def train_model(
     dataset_dir: Path,
     params: TrainParams,
@@ -226,7 +278,7 @@ def train_model(
     run_name: str = "train",
     alias: str = CANDIDATE_ALIAS,
 ) -> dict[str, Any]:
-    """Fine-tune the transformer coder, log it to MLflow, register it and alias it.
+    """Fit the coding model of ``params.kind``, log it to MLflow, register it and alias it.
 
     Args:
         dataset_dir: Saved ``DatasetDict`` (train and validation splits) with ``manifest.json``.
@@ -247,16 +299,18 @@ def train_model(
     train, validation = read_split(dataset_dir, "train"), read_split(dataset_dir, "validation")
     use_experiment(workspace)
     with mlflow.start_run(run_name=run_name) as run:
-        log_run_context("transformer", flatten(params.model_dump()), manifest, train, dataset_dir)
+        log_run_context(params.kind, flatten(params.model_dump()), manifest, train, dataset_dir)
 
-        # Fine-tuning, with per-epoch metrics.
-        model, history = fit_transformer(params, *fit_inputs(train, validation))
+        # Fitting; validation metrics measured before any refit on the validation notes.
+        model, history, metrics, outcomes = fit_kind(params, train, validation)
         log_history(history)
-
-        # Validation metrics, local copy, registered model.
-        metrics = {**validation_metrics(model, validation), "threshold": model.threshold}
         mlflow.log_metrics(metrics)
+        log_calibration(outcomes)
+
+        # Local copy (with the ONNX graph, if any) and the registered model.
         model_dir = model.save(workspace.models_dir / model.kind)
+        mlflow.set_tag("onnx_graph", "none" if not onnx_files(model_dir) else
+                       ",".join(onnx_files(model_dir)))  # fmt: skip
         info = log_model_files(model, model_dir, params.registered_model)
         version = str(info.registered_model_version)
         tag_candidate(

@@ -63,3 +63,26 @@ def expected_calibration_error(
         )
         / total
     )
+
+
+def reliability_figure(confidence: np.ndarray, correct: np.ndarray, n_bins: int = 10):
+    """Reliability diagram: share correct against mean confidence per bin, with the ECE.
+
+    Returns:
+        A matplotlib ``Figure`` (Agg backend; the caller closes it).
+    """
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4.5, 4.5))
+    axes = figure.subplots()
+    bins = reliability(confidence, correct, n_bins)
+    axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    axes.plot(
+        [b["mean_confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o",
+        label=f"suggested codes (n={len(confidence)})",
+    )  # fmt: skip
+    ece = expected_calibration_error(confidence, correct, n_bins)
+    axes.set(xlabel="confidence", ylabel="share correct", xlim=(0, 1), ylim=(0, 1),
+             title=f"Reliability (ECE {ece:.3f})")  # fmt: skip
+    axes.legend(loc="upper left")
+    return figure

@@ -169,3 +169,28 @@ def evaluate_codes(
         **ranking_metrics(gold_lists, ranked, k),
         "n_cases": float(len(gold_lists)),
     }
+
+
+def unseen_recall(
+    gold: Sequence[Iterable[str]], predicted: Sequence[Iterable[str]], seen: Iterable[str]
+) -> float:
+    """Share of gold occurrences of codes absent from ``seen`` (training) that were predicted.
+
+    Args:
+        gold: Gold codes per case.
+        predicted: Suggested (or ranked) codes per case, aligned with ``gold``.
+        seen: Codes of the training notes.
+
+    Returns:
+        Recall over the unseen occurrences; 0.0 when there is none.
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"gold has {len(gold)} cases but predictions have {len(predicted)}")
+    known = set(seen)
+    hits = total = 0
+    for gold_codes, predicted_codes in zip(gold, predicted, strict=True):
+        found = set(predicted_codes)
+        for code in set(gold_codes) - known:
+            total += 1
+            hits += code in found
+    return hits / total if total else 0.0
