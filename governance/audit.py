@@ -17,6 +17,7 @@ Only portable column types are used (integers and strings), so the same table wo
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -39,9 +40,10 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from clinicode.errors import GovernanceError
 
@@ -54,6 +56,7 @@ ACTIONS = ("C", "R", "U", "D", "E")
 MAX_VALUE_CHARS = 2000
 MAX_FIELD_CHARS = 200
 _APPEND_ATTEMPTS = 8
+_PG_LOCK_KEY = 0x434C4943  # any fixed 64-bit key shared by every writer of this table
 
 # Words that mark a key as an identifier of a person; only a keyed pseudonym of it may be kept
 # (an unkeyed hash of an MRN or a birth date is easy to reverse by trying every value).
@@ -143,6 +146,23 @@ def note_hash(text: str) -> str:
     return hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
 
 
+def case_pseudonym(case_id: str, key: bytes) -> str:
+    """Keyed pseudonym of a case reference (``C-`` and 16 hex digits of an HMAC-SHA-256).
+
+    The key is the de-identification key, so the same case maps to the same pseudonym in the
+    serving side, the review store and ``clinicode audit trace``, and nobody without the key can
+    test guesses of case numbers against the log.
+
+    Args:
+        case_id: The caller's case or encounter reference.
+        key: Secret key (``training.deid.load_key``).
+
+    Returns:
+        The pseudonym.
+    """
+    return "C-" + hmac.new(key, case_id.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
 def canonical_json(payload: Any) -> str:
     """Canonical JSON (sorted keys, no spaces, UTF-8 kept) used for hashing."""
     return json.dumps(
@@ -227,7 +247,15 @@ def _check_field(name: str, value: str) -> str:
     return value
 
 
-def _make_engine(url: str) -> Engine:
+def make_engine(url: str) -> Engine:
+    """A SQLAlchemy engine for ``url``; on SQLite, writes take the lock when they begin.
+
+    Args:
+        url: SQLAlchemy URL (SQLite file, ``:memory:`` or PostgreSQL).
+
+    Returns:
+        The engine; the SQLite file's folder is created when missing.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -246,6 +274,22 @@ def _make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def create_tables(metadata: MetaData, engine: Engine) -> None:
+    """Create ``metadata``'s tables, tolerating another process creating them at the same time.
+
+    PostgreSQL checks for a table and creates it in two steps, so two first users racing can
+    both try to create it; the loser sees the table on its second look.
+    """
+    for attempt in range(3):
+        try:
+            metadata.create_all(engine)
+            return
+        except (ProgrammingError, IntegrityError, OperationalError):
+            if attempt == 2:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _row_to_record(row: Any) -> dict:
@@ -292,8 +336,8 @@ class AuditLog:
     """
 
     def __init__(self, url: str) -> None:
-        self.engine = _make_engine(url)
-        _metadata.create_all(self.engine)
+        self.engine = make_engine(url)
+        create_tables(_metadata, self.engine)
 
     def close(self) -> None:
         """Release the database connections held by this log."""
@@ -357,6 +401,10 @@ class AuditLog:
 
     def _append_once(self, draft: dict) -> dict:
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Serialise appends as BEGIN IMMEDIATE does on SQLite; the lock ends with the
+                # transaction. The primary key on seq still guards against any other writer.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
             last = conn.execute(
                 select(_events.c.seq, _events.c.hash).order_by(_events.c.seq.desc()).limit(1)
             ).first()
@@ -460,3 +508,139 @@ def _anchor_problems(records: list[dict], expected: dict | None) -> list[tuple[i
     if found["hash"] != expected["hash"]:
         return [(seq, f"seq {seq}: hash differs from the anchored head (edited)")]
     return []
+
+
+# FHIR R4 AuditEvent.outcome codes: 0 success, 4 minor failure, 8 serious failure.
+_FHIR_OUTCOME = {"success": "0", "refused": "4", "failure": "8"}
+FHIR_TYPE_SYSTEM = "urn:clinicode:audit-event-type"
+FHIR_ROLE_SYSTEM = "urn:clinicode:role"
+FHIR_CHAIN_EXTENSION = "urn:clinicode:audit-chain"
+
+
+def to_fhir(record: dict) -> dict:
+    """A stored record as a FHIR R4 ``AuditEvent`` resource.
+
+    The chain fields (``seq``, ``prev_hash``, ``hash``) travel in an extension, so an exported
+    bundle can still be checked link by link. Entity values are hashes, pseudonyms, codes and
+    versions only (see :func:`check_entity`).
+
+    Args:
+        record: A record from :meth:`AuditLog.records`.
+
+    Returns:
+        The AuditEvent resource as a dict.
+    """
+    details = [
+        {"type": key, "valueString": value if isinstance(value, str) else canonical_json(value)}
+        for key, value in sorted(record["entity"].items())
+    ]
+    return {
+        "resourceType": "AuditEvent",
+        "id": f"clinicode-audit-{record['seq']}",
+        "type": {"system": FHIR_TYPE_SYSTEM, "code": record["type"]},
+        "action": record["action"],
+        "recorded": record["recorded"],
+        "outcome": _FHIR_OUTCOME.get(record["outcome"], "4"),
+        "outcomeDesc": record["outcome"],
+        "agent": [
+            {
+                "who": {"identifier": {"value": record["agent"]["who"]}},
+                "role": [
+                    {"coding": [{"system": FHIR_ROLE_SYSTEM, "code": record["agent"]["role"]}]}
+                ],
+                "requestor": True,
+            }
+        ],  # fmt: skip
+        "source": {"observer": {"display": record["source"]}},
+        "entity": [{"what": {"display": record["type"]}, "detail": details}],
+        "extension": [
+            {
+                "url": FHIR_CHAIN_EXTENSION,
+                "extension": [
+                    {"url": "seq", "valueInteger": record["seq"]},
+                    {"url": "prev_hash", "valueString": record["prev_hash"]},
+                    {"url": "hash", "valueString": record["hash"]},
+                ],
+            }
+        ],
+    }
+
+
+def fhir_bundle(records: list[dict]) -> dict:
+    """A FHIR ``Bundle`` (type ``collection``) of AuditEvent resources, oldest first."""
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "total": len(records),
+        "entry": [
+            {"fullUrl": f"urn:clinicode:audit:{rec['seq']}", "resource": to_fhir(rec)}
+            for rec in records
+        ],
+    }
+
+
+def _lineage(records: list[dict], model: str, version: str) -> dict:
+    """Training run, dataset digest, gate verdicts and promotions of one model version."""
+    about = [r for r in records if _matches(r["entity"], {"model": model, "version": version})]
+    training = next((r for r in about if r["type"] == "model-training"), None)
+    digest = training["entity"].get("dataset_digest") if training else None
+    if training and not digest:
+        # Older training events lack the digest: the dataset is the last one assembled before.
+        earlier = [r for r in records if r["type"] == "dataset-assembly"
+                   and r["seq"] < training["seq"]]  # fmt: skip
+        digest = earlier[-1]["entity"].get("dataset_digest") if earlier else None
+    return {
+        "model": model,
+        "version": version,
+        "run_id": training["entity"].get("run_id") if training else None,
+        "dataset_digest": digest,
+        "gate_verdicts": [
+            {"seq": r["seq"], "recorded": r["recorded"], "verdict": r["entity"].get("verdict"),
+             "report": r["entity"].get("report")}
+            for r in about if r["type"] == "revalidation-gate"
+        ],
+        "promotions": [
+            {"seq": r["seq"], "recorded": r["recorded"], "type": r["type"],
+             "approver": r["entity"].get("approver"), "outcome": r["outcome"]}
+            for r in about if r["type"] in ("promotion", "rollback")
+        ],
+    }  # fmt: skip
+
+
+def trace_case(audit: AuditLog, case_ref: str) -> dict:
+    """A case's whole story from the audit log.
+
+    Args:
+        audit: The log.
+        case_ref: The case pseudonym (:func:`case_pseudonym`).
+
+    Returns:
+        ``{"case_ref", "predictions", "models", "reviews", "final_codes"}``: every prediction
+        (note hash, model version, suggested codes), the lineage of each model version used (run,
+        dataset digest, gate verdicts, promotions), every review (coder, actions, reasons,
+        amendments) and the final codes of the latest review.
+    """
+    records = audit.records()
+    mine = [r for r in records if r["entity"].get("case_ref") == case_ref]
+    predictions = [r for r in mine if r["type"] == "prediction"]
+    reviews = [r for r in mine if r["type"] == "review"]
+    used = dict.fromkeys((r["entity"]["model"], r["entity"]["version"]) for r in predictions)
+    final = [r for r in reviews if r["outcome"] == "success"]
+    return {
+        "case_ref": case_ref,
+        "predictions": [_brief(r) for r in predictions],
+        "models": [_lineage(records, model, version) for model, version in used],
+        "reviews": [_brief(r) for r in reviews],
+        "final_codes": final[-1]["entity"].get("final_codes") if final else None,
+    }
+
+
+def _brief(record: dict) -> dict:
+    return {
+        "seq": record["seq"],
+        "recorded": record["recorded"],
+        "agent": record["agent"],
+        "outcome": record["outcome"],
+        **{k: v for k, v in record["entity"].items() if k != "case_ref"},
+    }

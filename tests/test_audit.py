@@ -6,22 +6,27 @@ import json
 import threading
 
 import pytest
+from governance_db import governance_url, postgres_url  # noqa: F401
 from sqlalchemy import text
 
-from clinicode.config import Workspace
 from governance.audit import (
     GENESIS_HASH,
     AuditLog,
     AuditPayloadError,
     canonical_json,
+    case_pseudonym,
+    fhir_bundle,
     note_hash,
     record_hash,
+    to_fhir,
 )
+
+# Every test here runs on SQLite and on PostgreSQL (governance_url is parametrised).
 
 
 @pytest.fixture
-def log(workspace: Workspace) -> AuditLog:
-    audit = AuditLog(workspace.audit_url)
+def log(governance_url: str) -> AuditLog:  # noqa: F811
+    audit = AuditLog(governance_url)
     for version in range(1, 6):
         audit.append(
             "model-training",
@@ -171,8 +176,8 @@ def test_reordered_records_are_detected(log: AuditLog) -> None:
         "ssn",
     ],
 )
-def test_phi_like_entity_keys_are_refused(workspace: Workspace, key: str) -> None:
-    audit = AuditLog(workspace.audit_url)
+def test_phi_like_entity_keys_are_refused(governance_url: str, key: str) -> None:  # noqa: F811
+    audit = AuditLog(governance_url)
     with pytest.raises(AuditPayloadError) as err:
         audit.append("x", "E", "pipeline", "ml-engineer", {"nested": [{key: "Jane Roe"}]})
     assert key in str(err.value) and "Jane Roe" not in str(err.value)
@@ -182,12 +187,12 @@ def test_phi_like_entity_keys_are_refused(workspace: Workspace, key: str) -> Non
 @pytest.mark.parametrize(
     "key", ["model_name", "note_hash", "text_hash", "n_notes", "patient_pseudonym", "run_id"]
 )
-def test_derived_and_model_keys_are_accepted(workspace: Workspace, key: str) -> None:
-    AuditLog(workspace.audit_url).append("x", "E", "pipeline", "ml-engineer", {key: "v"})
+def test_derived_and_model_keys_are_accepted(governance_url: str, key: str) -> None:  # noqa: F811
+    AuditLog(governance_url).append("x", "E", "pipeline", "ml-engineer", {key: "v"})
 
 
-def test_long_free_text_and_bad_fields_are_refused(workspace: Workspace) -> None:
-    audit = AuditLog(workspace.audit_url)
+def test_long_free_text_and_bad_fields_are_refused(governance_url: str) -> None:  # noqa: F811
+    audit = AuditLog(governance_url)
     with pytest.raises(AuditPayloadError, match="raw text"):
         audit.append("x", "E", "p", "r", {"reason": "word " * 1000})
     with pytest.raises(AuditPayloadError, match="action"):
@@ -203,9 +208,9 @@ def test_note_hash_is_stable_and_not_the_text() -> None:
     assert digest != note_hash("Patient seen for type 1 diabetes.")
 
 
-def test_concurrent_writers_do_not_fork_the_chain(workspace: Workspace) -> None:
+def test_concurrent_writers_do_not_fork_the_chain(governance_url: str) -> None:  # noqa: F811
     def write(worker: int) -> None:
-        audit = AuditLog(workspace.audit_url)  # one engine per writer, as separate processes
+        audit = AuditLog(governance_url)  # one engine per writer, as separate processes
         for i in range(8):
             audit.append("x", "E", f"worker-{worker}", "pipeline", {"i": i})
 
@@ -214,7 +219,7 @@ def test_concurrent_writers_do_not_fork_the_chain(workspace: Workspace) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    result = AuditLog(workspace.audit_url).verify()
+    result = AuditLog(governance_url).verify()
     assert result.ok and result.n_records == 32, result.problems
 
 
@@ -222,3 +227,69 @@ def test_stored_entity_is_plain_json(log: AuditLog) -> None:
     with log.engine.connect() as conn:
         raw = conn.execute(text("SELECT entity FROM audit_event WHERE seq = 1")).scalar_one()
     assert json.loads(raw) == {"model": "m", "version": "1"}
+
+
+def test_records_export_as_fhir_audit_events(log: AuditLog) -> None:
+    log.append("review", "U", "dana", "coder", {"case_ref": "C-1", "final_codes": ["I10"]})
+    log.append("promotion", "U", "lee", "governance-board", {"version": "2"}, outcome="refused")
+    records = log.records()
+    event = to_fhir(records[-2])
+    assert event["resourceType"] == "AuditEvent" and event["action"] == "U"
+    assert event["type"]["code"] == "review" and event["recorded"] == records[-2]["recorded"]
+    assert event["outcome"] == "0" and to_fhir(records[-1])["outcome"] == "4"
+    assert event["agent"][0]["who"]["identifier"]["value"] == "dana"
+    assert event["agent"][0]["role"][0]["coding"][0]["code"] == "coder"
+    assert event["source"]["observer"]["display"] == "clinicode"
+    details = {d["type"]: d["valueString"] for d in event["entity"][0]["detail"]}
+    assert details == {"case_ref": "C-1", "final_codes": '["I10"]'}
+    chain = {e["url"]: e for e in event["extension"][0]["extension"]}
+    assert chain["hash"]["valueString"] == records[-2]["hash"]
+
+    bundle = fhir_bundle(records)
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    assert bundle["total"] == len(records) == 7
+    assert [e["resource"]["id"] for e in bundle["entry"]][:2] == [
+        "clinicode-audit-1",
+        "clinicode-audit-2",
+    ]
+    json.dumps(bundle)  # plain JSON all the way down
+
+
+def test_case_pseudonym_is_keyed() -> None:
+    first, second = b"k" * 32, b"j" * 32
+    assert case_pseudonym("ENC-1", first) == case_pseudonym("ENC-1", first)
+    assert case_pseudonym("ENC-1", first) != case_pseudonym("ENC-1", second)
+    assert case_pseudonym("ENC-1", first).startswith("C-") and "ENC" not in case_pseudonym(
+        "ENC-1", first
+    )
+
+
+def test_cli_users_bootstrap_then_export_a_fhir_bundle(workspace, tmp_path) -> None:  # noqa: ANN001
+    from typer.testing import CliRunner
+
+    from clinicode.cli import app
+    from clinicode.stages import audit_log
+
+    home = ["--home", str(workspace.root)]
+    first = CliRunner().invoke(app, [*home, "users", "add", "ops.lead", "operations"])
+    assert first.exit_code == 0, first.output
+    ops_token = first.output.strip().splitlines()[-1]
+    assert ops_token.startswith("cct_")
+    # after the first user, adding users needs an operations token
+    refused = CliRunner().invoke(app, [*home, "users", "add", "kim.audit", "auditor"])
+    assert refused.exit_code == 2 and "user.add refused" in refused.output
+    added = CliRunner().invoke(
+        app, [*home, "--token", ops_token, "users", "add", "kim.audit", "auditor"]
+    )
+    auditor = added.output.strip().splitlines()[-1]
+    denied = CliRunner().invoke(app, [*home, "--token", ops_token, "audit", "export", "x.json"])
+    assert denied.exit_code == 2 and "role 'operations'" in denied.output
+
+    out = tmp_path / "bundle.json"
+    done = CliRunner().invoke(app, [*home, "--token", auditor, "audit", "export", str(out)])
+    assert done.exit_code == 0, done.output
+    bundle = json.loads(out.read_text())
+    types = [e["resource"]["type"]["code"] for e in bundle["entry"]]
+    assert types == ["user-admin", "access-denied", "user-admin", "access-denied"]
+    assert audit_log(workspace).records()[-1]["type"] == "report-access"
+    assert audit_log(workspace).verify().ok

@@ -146,3 +146,63 @@ def test_revalidation_status_ok_overdue_failed_never(registry: tuple) -> None:
     record_monitoring(client, name, v2, "2026Q3", "fail", "reports/monitoring/2026Q3/index.html")
     tags = client.get_model_version(name, v2).tags
     assert tags["monitoring.last_quarter"] == "2026Q3" and tags["monitoring.last_verdict"] == "fail"
+
+
+def test_promotion_and_rollback_check_roles_gate_and_are_audited(workspace: Workspace) -> None:
+    """The stages behind `clinicode promote` / `rollback`: every refusal, then the happy path."""
+    from serving_fixtures import MODEL, add_staff, register, serving_params
+    from typer.testing import CliRunner
+
+    from clinicode.cli import app
+    from clinicode.stages import audit_log, run_promote, run_rollback
+    from clinicode.tracking import mlflow_client
+    from governance.access import AccessDenied
+
+    params = serving_params()
+    v1, v2 = (register(workspace, {"asthma": "J45.909"}, alias=False) for _ in range(2))
+    tokens = add_staff(workspace)
+    client = mlflow_client(workspace)
+    record_gate_verdict(client, MODEL, v1, PASS, "r.html")
+    record_gate_verdict(client, MODEL, v2, FAIL, "r.html")
+
+    # refusals: wrong role, unknown approver, failed gate
+    with pytest.raises(AccessDenied, match="role 'coder'; allowed: governance-board"):
+        run_promote(params, workspace, v1, "coder-1", "looks fine")
+    with pytest.raises(AccessDenied, match="not a registered active user"):
+        run_promote(params, workspace, v1, "mallory", "looks fine")
+    with pytest.raises(GovernanceError, match="gate.status=fail"):
+        run_promote(params, workspace, v2, "governance-board-1", "looks fine")
+    assert champion_version(client, MODEL, "champion") is None
+
+    # approved promotions, then a rollback by operations
+    run_promote(params, workspace, v1, "governance-board-1", "first release")
+    record_gate_verdict(client, MODEL, v2, PASS, "r.html")
+    run_promote(params, workspace, v2, "governance-board-1", "better recall")
+    with pytest.raises(AccessDenied, match="role 'ml-engineer'"):
+        run_rollback(params, workspace, "ml-engineer-1", "regression")
+    assert run_rollback(params, workspace, "operations-1", "regression")["version"] == v1
+    assert champion_version(client, MODEL, "champion") == v1
+
+    records = audit_log(workspace).records()
+    moves = [(r["type"], r["outcome"], r["agent"]["who"]) for r in records
+             if r["type"] in ("promotion", "rollback")]  # fmt: skip
+    assert moves == [
+        ("promotion", "refused", "coder-1"),
+        ("promotion", "refused", "mallory"),
+        ("promotion", "refused", "governance-board-1"),
+        ("promotion", "success", "governance-board-1"),
+        ("promotion", "success", "governance-board-1"),
+        ("rollback", "refused", "ml-engineer-1"),
+        ("rollback", "success", "operations-1"),
+    ]
+    assert records[-1]["entity"]["reason"] == "regression"
+    assert sum(r["type"] == "access-denied" for r in records) == 3
+
+    # the CLI takes the approver from the token (rollback runs without Prefect)
+    home = ["--home", str(workspace.root)]
+    refused = CliRunner().invoke(app, [*home, "rollback", "--reason", "again"])
+    assert refused.exit_code == 2 and "authentication required" in refused.output
+    denied = CliRunner().invoke(
+        app, [*home, "--token", tokens["coder"], "rollback", "--reason", "again"]
+    )
+    assert denied.exit_code == 2 and "role 'coder'" in denied.output
