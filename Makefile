@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false
 export DVC_NO_ANALYTICS=1 HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 
-.PHONY: install demo test test-fast lint repro clean
+.PHONY: install demo test test-fast lint repro clean services services-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,13 @@ lint: $(STAMP)
 
 repro: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+
+# Development servers on loopback (PostgreSQL-backed Prefect and MLflow): scripts/services.sh.
+services: $(STAMP)
+	VENV=$(abspath $(VENV)) scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
 
 clean:
 	rm -rf data models reports/* .clinicode

@@ -121,9 +121,34 @@ class BaselineParams(_Section):
     C: float = 4.0
 
 
-class TrainParams(_Section):
-    """Fine-tuning of the transformer coding model."""
+class HybridParams(_Section):
+    """The hybrid coder: TF-IDF, note embeddings, neighbours and code descriptions mixed."""
 
+    segment_max_length: int = Field(128, ge=16, le=512, description="tokens per note segment")
+    max_segments: int = Field(256, ge=1, description="affirmed segments embedded per note")
+    knn_k: int = Field(20, ge=1, description="training notes consulted by the neighbour score")
+    C: float = Field(
+        256.0, gt=0, description="inverse L2 strength of the TF-IDF regression (tuned on CodiEsp)"
+    )
+    max_candidates: int = Field(
+        20_000, ge=1, description="codes scored per note (seen codes plus unseen neighbours)"
+    )
+    refit: bool = Field(True, description="refit the classifiers on train + validation")
+    per_code_min_positives: int = Field(
+        5, ge=1, description="validation notes a code needs to get its own threshold"
+    )
+    evidence_top_n: int = Field(2, ge=1, description="evidence spans returned per code")
+    onnx: Literal["none", "fp32", "int8", "both"] = Field(
+        "int8", description="ONNX graph(s) of the encoder saved with the model"
+    )
+
+
+class TrainParams(_Section):
+    """Training of the coding model (``kind``) and of the TF-IDF reference."""
+
+    kind: Literal["transformer", "hybrid"] = Field(
+        "transformer", description="model trained and registered by the train stage"
+    )
     encoder: str = Field("packaged", description="'packaged' (bundled MiniLM) or a local HF dir")
     max_length: int = Field(256, ge=16, le=512)
     epochs: int = Field(4, ge=1)
@@ -146,6 +171,7 @@ class TrainParams(_Section):
     )
     registered_model: str = DEFAULT_REGISTERED_MODEL
     baseline: BaselineParams = BaselineParams()
+    hybrid: HybridParams = HybridParams()
 
 
 class EvaluateParams(_Section):
@@ -291,6 +317,53 @@ class ServeParams(_Section):
     max_note_chars: int = Field(100_000, ge=100)
     max_batch: int = Field(64, ge=1)
     alias_poll_s: float = Field(5.0, ge=0, description="how often the alias is re-read")
+    max_body_bytes: int = Field(
+        2_000_000, ge=1000, description="largest request body accepted (413 above)"
+    )
+    runtime: Literal["auto", "torch", "onnx"] = Field(
+        "auto", description="model runtime: ONNX Runtime when the model has an export ('auto')"
+    )
+    ssl_certfile: str | None = Field(None, description="PEM certificate: serve HTTPS")
+    ssl_keyfile: str | None = Field(None, description="PEM private key of ssl_certfile")
+
+
+class ServersParams(_Section):
+    """Addresses of the shared servers; null keeps the embedded, one-machine default.
+
+    Environment variables win over these keys (see ``clinicode/servers.py``).
+    """
+
+    prefect_api_url: str | None = Field(
+        None, description="Prefect server API, e.g. http://127.0.0.1:4200/api (null: ephemeral)"
+    )
+    mlflow_tracking_uri: str | None = Field(
+        None, description="MLflow tracking server or database URI (null: the workspace SQLite)"
+    )
+    mlflow_backend_store: str | None = Field(
+        None, description="database behind the MLflow server (for backup and restore)"
+    )
+    artifact_root: str | None = Field(
+        None, description="artifact root of new experiments: a folder or s3://bucket/prefix"
+    )
+    audit_url: str | None = Field(
+        None, description="SQLAlchemy URL of the audit log (null: the workspace SQLite)"
+    )
+    dask_address: str | None = Field(
+        None, description="Dask scheduler for partitioned work (null: a local cluster)"
+    )
+
+
+class DeployParams(_Section):
+    """Prefect deployments made by ``clinicode deploy`` (schedules of the other sections)."""
+
+    work_pool: str = Field("clinicode", min_length=1, description="work pool the runs go to")
+    work_pool_type: str = Field(
+        "process", min_length=1, description="type of a pool created by deploy (process, ...)"
+    )
+    train_cron: str | None = Field(None, description="optional training schedule (null: on demand)")
+    approval_timeout_s: int = Field(
+        7 * 24 * 3600, ge=60, description="how long a promotion waits for the approval form"
+    )
 
 
 class DemoParams(_Section):
@@ -312,6 +385,8 @@ class Params(_Section):
     promote: PromoteParams = PromoteParams()
     serve: ServeParams = ServeParams()
     demo: DemoParams = DemoParams()
+    servers: ServersParams = ServersParams()
+    deploy: DeployParams = DeployParams()
 
 
 def load_params(path: str | Path | None = None) -> Params:

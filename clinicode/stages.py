@@ -20,6 +20,7 @@ from clinicode.tracking import MONITORING_EXPERIMENT, mlflow_client, use_experim
 logger = logging.getLogger(__name__)
 
 USER_ENV = "CLINICODE_USER"
+DEMO_CODER = "demo-coder"
 
 
 def current_user() -> str:
@@ -82,9 +83,20 @@ def run_train(params: Params, workspace: Workspace) -> dict:
             "model": params.train.registered_model,
             "version": str(result["version"]),
             "baseline_run_id": baseline["run_id"],
+            "dataset_digest": _dataset_digest(workspace),
         },
     )
     return result
+
+
+def _dataset_digest(workspace: Workspace) -> str | None:
+    """Digest of the assembled dataset a training run read (for the audit trail)."""
+    import json
+
+    manifest = workspace.dataset_dir / "manifest.json"
+    if not manifest.is_file():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("digest")
 
 
 def _version_uri(params: Params, version: str) -> str:
@@ -384,42 +396,117 @@ def _datasheet_lines(workspace: Workspace) -> list[str]:
     return lines
 
 
+PROMOTE_ROLES = ("governance-board",)
+# Rolling back is the on-call way out of a bad release, so operations may do it too.
+ROLLBACK_ROLES = ("governance-board", "operations")
+
+
+def access_store(workspace: Workspace):
+    """The workspace's users, roles and token hashes (beside the audit log)."""
+    from governance.access import AccessStore
+
+    return AccessStore(workspace.audit_url)
+
+
 def run_promote(
     params: Params, workspace: Workspace, version: str | None, approver: str, reason: str
 ) -> dict:
-    """Move the serving alias to a gated version, with a named approver and a reason."""
+    """Move the serving alias to a gated version, approved by a governance-board member.
+
+    Args:
+        params: All parameters (model name, aliases).
+        workspace: Project folder.
+        version: Version to promote (default: the candidate).
+        approver: User id of the approving governance-board member (checked in the access
+            store; the CLI takes it from the approver's token).
+        reason: Why the version should serve.
+
+    Returns:
+        ``{"model", "version", "previous"}``.
+
+    Raises:
+        GovernanceError: The approver is unknown or not on the board (``AccessDenied``), no
+            passing gate, no reason, or no candidate. Every refusal is audited.
+    """
+    from governance.access import require_user_role
     from governance.registry import promote
 
     version = version or resolve_version(params, workspace, params.promote.candidate_alias)
     audit = audit_log(workspace)
-    entity = {
-        "model": params.train.registered_model,
-        "version": str(version),
-        "approver": approver,
-        "reason": reason,
-    }
+    entity = {"model": params.train.registered_model, "version": str(version),
+              "approver": approver, "reason": reason, "requested_by": current_user()}  # fmt: skip
     try:
+        require_user_role(access_store(workspace), approver, PROMOTE_ROLES, "model.promote", audit)
         if version is None:
             raise GovernanceError("no candidate model version to promote")
         result = promote(
-            mlflow_client(workspace),
-            params.train.registered_model,
-            version,
-            approver,
-            reason,
+            mlflow_client(workspace), params.train.registered_model, version, approver, reason,
             params.promote,
-        )
-    except GovernanceError:
-        audit.append("promotion", "U", current_user(), "governance-board", entity, "failure")
+        )  # fmt: skip
+    except GovernanceError as exc:
+        _audit_refusal(audit, "promotion", approver, entity, exc)
         raise
-    audit.append(
-        "promotion",
-        "U",
-        current_user(),
-        "governance-board",
-        {**entity, "previous": str(result.get("previous"))},
-    )
+    entity["previous"] = str(result.get("previous"))
+    audit.append("promotion", "U", approver, "governance-board", entity)
     return result
+
+
+def run_rollback(params: Params, workspace: Workspace, approver: str, reason: str) -> dict:
+    """Return the serving alias to the previous champion (board or operations; audited).
+
+    Raises:
+        GovernanceError: The approver's role is not allowed, no reason, no champion or no
+            previous champion. Every refusal is audited.
+    """
+    from governance.access import require_user_role
+    from governance.registry import rollback
+
+    audit = audit_log(workspace)
+    name = params.train.registered_model
+    entity = {"model": name, "approver": approver, "reason": reason,
+              "requested_by": current_user()}  # fmt: skip
+    try:
+        who = require_user_role(
+            access_store(workspace), approver, ROLLBACK_ROLES, "model.rollback", audit
+        )
+        result = rollback(mlflow_client(workspace), name, approver, reason, params.promote)
+    except GovernanceError as exc:
+        _audit_refusal(audit, "rollback", approver, entity, exc)
+        raise
+    entity.update(version=result["version"], previous=result["previous"])
+    audit.append("rollback", "U", who.user, who.role, entity)
+    return result
+
+
+def _audit_refusal(audit, event_type: str, approver: str, entity: dict, exc: Exception) -> None:
+    """A refused promotion or rollback, with the reason it was refused."""
+    who = approver.strip()[:100] if approver and approver.strip() else "anonymous"
+    entity = {**entity, "refusal": str(exc)[:500]}
+    audit.append(event_type, "U", who, "unverified", entity, outcome="refused")
+
+
+def ensure_demo_users(params: Params, workspace: Workspace) -> list[str]:
+    """Register the demo's board member and coder in this workspace if they are missing.
+
+    Only the demo calls this (``clinicode demo``): it runs unattended, so its approver must
+    exist before the promotion step asks for one. Their tokens are not shown; the serve check
+    issues itself a fresh coder token.
+
+    Returns:
+        The user ids created now.
+    """
+    store = access_store(workspace)
+    created = []
+    for user, role in ((params.demo.approver, "governance-board"), (DEMO_CODER, "coder")):
+        if store.principal(user) is None:
+            store.add_user(user, role)
+            created.append(user)
+    if created:
+        audit_log(workspace).append(
+            "user-admin", "C", current_user(), "operations",
+            {"action": "demo-users", "users": created},
+        )  # fmt: skip
+    return created
 
 
 def quarter_records(params: Params, quarter: str, drift: bool) -> list[NoteRecord]:
@@ -591,6 +678,8 @@ __all__ = [
     "run_evaluate",
     "run_revalidate",
     "run_promote",
+    "run_rollback",
+    "ensure_demo_users",
     "run_monitor",
     "score_quarter",
     "with_overrides",
@@ -610,12 +699,17 @@ def run_serve_check(params: Params, workspace: Workspace, port: int = 0) -> dict
             sock.bind((params.serve.host, 0))
             port = sock.getsockname()[1]
     note = quarter_records(params, params.monitor.current_quarter, drift=False)[0]
+    store = access_store(workspace)
+    if store.principal(DEMO_CODER) is None:
+        store.add_user(DEMO_CODER, "coder")
+    token = store.rotate_token(DEMO_CODER)  # tokens are shown once: the check takes a new one
     app = create_app(params, workspace, allow_demo_key=True)
     with running_server(app, params.serve.host, port) as base_url:
         response = httpx.post(
             f"{base_url}/v1/suggestions",
             timeout=60,
             json={"text": note.text, "note_type": note.note_type},
+            headers={"Authorization": f"Bearer {token}"},
         )
         response.raise_for_status()
         health = httpx.get(f"{base_url}/health", timeout=10).json()

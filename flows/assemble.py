@@ -13,18 +13,18 @@ from prefect.cache_policies import NO_CACHE
 
 from clinicode import stages
 from clinicode.config import Params
-from flows._common import publish, workspace_of
+from flows._common import IO_RETRIES, publish, workspace_of
 from training.parallel import task_runner_for, use_task_runner
 
 
-@task(name="assemble-dataset", cache_policy=NO_CACHE)
+@task(name="assemble-dataset", cache_policy=NO_CACHE, persist_result=True, **IO_RETRIES)
 def assemble_task(params: Params, root: str | None, allow_demo_key: bool) -> dict:
     """Load, de-identify, validate, split and save the dataset."""
     with use_task_runner(task_runner_for(params.assemble)):
         return stages.run_assemble(params, workspace_of(root), allow_demo_key=allow_demo_key)
 
 
-@flow(name="assemble", validate_parameters=False)
+@flow(name="assemble", validate_parameters=False, persist_result=True)
 def assemble_flow(params: Params, root: str | None = None, allow_demo_key: bool = False) -> dict:
     """Assemble the dataset described by ``params.assemble``; returns its manifest."""
     manifest = assemble_task(params, root, allow_demo_key)

@@ -15,8 +15,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from clinicode import stages
-from clinicode.config import Params, load_params
-from flows._common import publish, workspace_of
+from clinicode.config import Params
+from flows._common import IO_RETRIES, params_of, publish, workspace_of
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def alert_on_fail(result: dict, notify_url: str | None, model_name: str) -> bool
     return sent
 
 
-@task(name="quarterly-check", cache_policy=NO_CACHE)
+@task(name="quarterly-check", cache_policy=NO_CACHE, persist_result=True, **IO_RETRIES)
 def check_task(
     params: Params, root: str | None, quarter: str | None, drift: bool, allow_demo_key: bool
 ) -> dict:
@@ -101,7 +101,7 @@ def worst_codes_task(result: dict) -> None:
     )
 
 
-@flow(name="monitor", validate_parameters=False)
+@flow(name="monitor", validate_parameters=False, persist_result=True)
 def monitor_flow(
     params: Params | None = None,
     root: str | None = None,
@@ -118,7 +118,7 @@ def monitor_flow(
         drift: Generate the synthetic sample with drift (demo only).
         allow_demo_key: Allow the built-in de-identification key (synthetic source only).
     """
-    params = params or load_params()
+    params = params_of(params, root)
     if quarter == PREVIOUS_QUARTER:
         quarter = previous_quarter()
     result = check_task(params, root, quarter, drift, allow_demo_key)

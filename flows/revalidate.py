@@ -6,17 +6,17 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from clinicode import stages
-from clinicode.config import Params, load_params
-from flows._common import publish, workspace_of
+from clinicode.config import Params
+from flows._common import IO_RETRIES, params_of, publish, workspace_of
 
 
-@task(name="revalidation-gate", cache_policy=NO_CACHE)
+@task(name="revalidation-gate", cache_policy=NO_CACHE, persist_result=True, **IO_RETRIES)
 def gate_task(params: Params, root: str | None, version: str | None) -> dict:
     """Score the gold sample, compare, write the validation report and record the verdict."""
     return stages.run_revalidate(params, workspace_of(root), version)
 
 
-@flow(name="revalidate", validate_parameters=False)
+@flow(name="revalidate", validate_parameters=False, persist_result=True)
 def revalidate_flow(
     params: Params | None = None, root: str | None = None, version: str | None = None
 ) -> dict:
@@ -27,7 +27,7 @@ def revalidate_flow(
         root: Project folder.
         version: Version number or alias name (``champion`` for the annual revalidation).
     """
-    params = params or load_params()
+    params = params_of(params, root)
     verdict = gate_task(params, root, version)
     publish(
         "gate-verdict",

@@ -1,4 +1,4 @@
-"""De-identification of record partitions, in process or in parallel through a Prefect task runner.
+"""Partitioned de-identification and batch scoring, in process or through a Prefect task runner.
 
 ``assemble.workers: 0`` de-identifies in the calling process. ``workers: N`` (or a
 ``dask_address``) maps partitions over a ``prefect_dask.DaskTaskRunner``: each raw partition is
@@ -7,6 +7,10 @@ file and returns only de-identified records, residual-PHI counts and replacement
 come back in submission order and the de-identifier is deterministic per record, so the output
 equals the single-process output. At most ``2 * workers`` partitions are in flight, which bounds
 memory whatever the corpus size.
+
+Batch scoring (``score_partitions``) maps ``training.predict.predict_frame`` over row partitions
+of an already de-identified frame (as the quarterly check scores it); each worker loads the model
+once and the partitions are put back in input order, so the output equals one ``predict_frame``.
 
 Flows choose the runner (``use_task_runner``); library callers without one get a local cluster
 built from the parameters (``task_runner_for``).
@@ -29,6 +33,7 @@ from training.deid import Deidentifier, residual_phi
 from training.staging import EncryptedStage, read_partition
 
 if TYPE_CHECKING:
+    import pandas as pd
     from prefect.task_runners import TaskRunner
 
 logger = logging.getLogger(__name__)
@@ -199,3 +204,74 @@ def deidentify_batches(
     for raw, result in _parallel(batches, deidentifier, runner, params, secret):
         deidentifier.stats.update(result.stats)
         yield raw, result
+
+
+def _score_partition(
+    model_uri: str, tracking_uri: str, frame: pd.DataFrame, batch_size: int
+) -> pd.DataFrame:
+    """Worker side: point MLflow at the caller's store and score one partition."""
+    import mlflow
+
+    from training.predict import predict_frame
+
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_registry_uri(tracking_uri)
+    return predict_frame(model_uri, frame, batch_size)
+
+
+@lru_cache(maxsize=1)
+def _scoring_task() -> Any:
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+
+    # Note text stays out of Prefect's result storage: the returned frames hold it.
+    return task(
+        _score_partition, name="score-partition", cache_policy=NO_CACHE, persist_result=False
+    )
+
+
+def score_partitions(
+    model_uri: str,
+    frame: pd.DataFrame,
+    params: AssembleParams,
+    tracking_uri: str,
+    batch_size: int = 64,
+) -> pd.DataFrame:
+    """Score a de-identified frame in partitions of ``assemble.batch_size`` rows.
+
+    Args:
+        model_uri: MLflow model URI, e.g. ``models:/clinicode-icd10@champion``.
+        frame: De-identified notes with a ``text`` column.
+        params: Assembly parameters (``batch_size`` rows per partition, ``workers``,
+            ``dask_address``).
+        tracking_uri: MLflow store the workers load the model from.
+        batch_size: Notes per model call inside a partition.
+
+    Returns:
+        ``frame`` with the prediction columns, in input order (as ``predict_frame`` returns).
+    """
+    import pandas as pd
+
+    from training.predict import predict_frame
+
+    runner = _ACTIVE_RUNNER.get() or task_runner_for(params)
+    if runner is None:
+        return predict_frame(model_uri, frame, batch_size)
+    frame = frame.reset_index(drop=True)
+    starts = range(0, len(frame), params.batch_size)
+    parts: list[pd.DataFrame] = []
+    pending: deque[Any] = deque()
+    with runner as active:
+        for start in starts:
+            parameters = {
+                "model_uri": model_uri,
+                "tracking_uri": tracking_uri,
+                "frame": frame.iloc[start : start + params.batch_size],
+                "batch_size": batch_size,
+            }
+            pending.append(active.submit(_scoring_task(), parameters=parameters))
+            if len(pending) >= _in_flight(params):  # bounds memory: 2 partitions per worker
+                parts.append(pending.popleft().result())
+        parts.extend(future.result() for future in pending)
+    logger.info("scored %d notes in %d partitions", len(frame), len(parts))
+    return pd.concat(parts, ignore_index=True) if parts else predict_frame(model_uri, frame)
