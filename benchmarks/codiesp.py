@@ -193,7 +193,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "tfidf_logreg": {**scores_of(ref_records, gold, seen), "train_s": round(reference_fit, 1),
                          "infer_s": round(ref_seconds, 1),
                          "notes_per_s": round(len(texts) / ref_seconds, 2)},
-        "hybrid_tuning": {k: round(v, 4) for k, v in summary.items()},
+        "hybrid_tuning": {
+            **{k: round(v, 4) for k, v in summary.items() if isinstance(v, float)},
+            "validation": {k: round(v, 4) for k, v in summary["validation"].items()},
+        },
         "mixture": ours.mixture.weights, "similarity_floor": ours.mixture.floor,
         "threads": args.threads, "load_average_start": [round(x, 2) for x in load_start],
         "load_average_end": [round(x, 2) for x in os.getloadavg()],

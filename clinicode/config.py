@@ -169,6 +169,9 @@ class TrainParams(_Section):
     max_note_chars: int = Field(
         200_000, ge=100, description="longer notes are truncated, with a warning"
     )
+    checkpoints: bool = Field(
+        True, description="checkpoint every epoch; an interrupted run resumes where it stopped"
+    )
     registered_model: str = DEFAULT_REGISTERED_MODEL
     baseline: BaselineParams = BaselineParams()
     hybrid: HybridParams = HybridParams()

@@ -67,9 +67,16 @@ def run_assemble(params: Params, workspace: Workspace, allow_demo_key: bool = Fa
 
 
 def run_train(params: Params, workspace: Workspace) -> dict:
-    """Fine-tune the transformer and fit the TF-IDF baseline; register the transformer."""
+    """Fit the coding model and the TF-IDF baseline; register the model.
+
+    Under ``torchrun`` (``training.distributed``) rank 0 does all of this while the other
+    ranks only share the fine-tuning.
+    """
+    from training.distributed import context
     from training.train import train_baseline, train_model
 
+    if not context().is_main:  # torchrun helper rank: joins the fit, records nothing
+        return train_model(workspace.dataset_dir, params.train, workspace)
     baseline = train_baseline(workspace.dataset_dir, params.train, workspace)
     result = train_model(workspace.dataset_dir, params.train, workspace)
     result["baseline"] = baseline

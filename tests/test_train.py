@@ -113,3 +113,34 @@ def test_pickled_wrapper_holds_no_weights() -> None:
     wrapper = CodingPyfunc()
     wrapper.model = object()  # as after load_context on the input example
     assert pickle.loads(pickle.dumps(wrapper)).model is None
+
+
+@pytest.mark.slow
+def test_hybrid_registers_thresholds_calibration_evidence_and_onnx(workspace) -> None:
+    from clinicode.config import HybridParams
+    from training.predict import load_model
+
+    dataset_dir = write_dataset(workspace.data_dir / "dataset")
+    params = TrainParams(
+        kind="hybrid", threads=1, top_k=4, registered_model="test-hybrid",
+        hybrid=HybridParams(max_candidates=60, onnx="int8"),
+    )  # fmt: skip
+    result = train_model(dataset_dir, params, workspace)
+    client = MlflowClient(workspace.mlflow_uri)
+    run = client.get_run(result["run_id"])
+    assert run.data.tags["model_kind"] == "hybrid"
+    assert run.data.tags["onnx_graph"] == "encoder.int8.onnx"
+    assert {"val_map", "val_ece", "threshold"} <= set(run.data.metrics)
+    artifacts = {a.path for a in client.list_artifacts(result["run_id"])}
+    assert {"labels.json", "thresholds.json", "calibration.png"} <= artifacts
+
+    # The registered pyfunc runs on ONNX Runtime and returns codes, scores and evidence.
+    mlflow.set_tracking_uri(workspace.mlflow_uri)
+    model = load_model(result["model_uri"], runtime="onnx")
+    assert model.unwrap_python_model().model.encoder.runtime == "onnx"
+    note = "Labs were drawn this morning. Assessment: type 2 diabetes. Follow up in four weeks."
+    (row,) = model.predict(pd.DataFrame({"text": [note]})).to_dict("records")
+    assert "E11.9" in row["suggested_codes"]
+    spans = row["evidence"][row["suggested_codes"].index("E11.9")]
+    assert spans and "diabetes" in note[spans[0]["start"] : spans[0]["end"]]
+    assert len(row["ranked_codes"]) == len(row["ranked_scores"]) == 4

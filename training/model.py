@@ -33,6 +33,9 @@ from clinicode.config import TrainParams
 from clinicode.errors import ModelError
 from clinicode.io import atomic_directory, write_json_atomic
 from clinicode.schema import CODE_SYSTEM
+from training.checkpoint import fingerprint, load_checkpoint, remove_checkpoint, save_checkpoint
+from training.distributed import Context
+from training.distributed import context as distributed_context
 from validation.metrics import set_metrics
 
 logger = logging.getLogger(__name__)
@@ -703,10 +706,15 @@ def length_buckets(lengths: Sequence[int], batch_size: int, rng: np.random.Gener
 
 
 def pad_states(states: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Zero-pad cached window states ``(L_i, H)`` to ``(S, L, H)`` plus the attention mask."""
-    length = max(len(state) for state in states)
-    hidden = torch.zeros((len(states), length, states[0].shape[-1]), dtype=states[0].dtype)
-    mask = torch.zeros((len(states), length), dtype=torch.long)
+    """Zero-pad cached window states ``(L_i, H)`` to ``(S, L, H)`` plus the attention mask.
+
+    Both come back on the device of the states.
+    """
+    length, device = max(len(state) for state in states), states[0].device
+    hidden = torch.zeros(
+        (len(states), length, states[0].shape[-1]), dtype=states[0].dtype, device=device
+    )
+    mask = torch.zeros((len(states), length), dtype=torch.long, device=device)
     for row, state in enumerate(states):
         hidden[row, : len(state)] = state
         mask[row, : len(state)] = 1
@@ -724,11 +732,12 @@ def frozen_states(
     """
     states: list[torch.Tensor] = [torch.empty(0)] * len(windows)
     order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+    device = next(network.parameters()).device
     network.encoder.eval()
     with torch.no_grad():
         for start in range(0, len(order), 32):
             chunk = order[start : start + 32]
-            ids, mask = pad_windows([windows[i] for i in chunk], pad_id)
+            ids, mask = (t.to(device) for t in pad_windows([windows[i] for i in chunk], pad_id))
             output = network.encoder(input_ids=ids, attention_mask=mask, output_hidden_states=True)
             for row, index in enumerate(chunk):
                 states[index] = output.hidden_states[frozen_layers][row, : len(windows[index])]
@@ -754,7 +763,7 @@ class _NoteInputs:
         self, network: CodingNetwork, tokenizer: Any, notes: list[str], params: TrainParams
     ) -> None:
         self.network, self.first_layer = network, params.frozen_layers
-        self.pad_id = tokenizer.pad_token_id
+        self.pad_id, self.device = tokenizer.pad_token_id, next(network.parameters()).device
         windows = cap_windows(
             segment_notes(tokenizer, notes, params.max_length), params.max_train_windows
         )
@@ -773,7 +782,7 @@ class _NoteInputs:
             hidden, mask = pad_states(flat)
             logits = self.network.upper_forward(hidden, mask, self.first_layer)
         else:
-            logits = self.network(*pad_windows(flat, self.pad_id))
+            logits = self.network(*(t.to(self.device) for t in pad_windows(flat, self.pad_id)))
         counts = [self.counts[i] for i in batch]
         return torch.stack([part.max(dim=0).values for part in logits.split(counts)])
 
@@ -786,11 +795,13 @@ class _NoteInputs:
                 for i in range(0, len(self.windows), batch_size)
             ]
         self.network.train()
-        return torch.cat(parts).numpy() if parts else np.zeros((0, self.network.head.out_features))
+        if not parts:
+            return np.zeros((0, self.network.head.out_features))
+        return torch.cat(parts).cpu().numpy()
 
 
 class _TrainingState:
-    """What one fine-tuning run carries from epoch to epoch."""
+    """What one fine-tuning run carries from epoch to epoch (and into a checkpoint)."""
 
     def __init__(
         self,
@@ -798,47 +809,84 @@ class _TrainingState:
         labels: list[str],
         train: tuple[Sequence[str], Sequence[Sequence[str]]],
         validation: tuple[Sequence[str], Sequence[Sequence[str]]],
+        ranks: Context,
     ) -> None:
         self.params, self.labels, self.val_codes = params, labels, list(validation[1])
+        self.ranks = ranks
         targets = multi_hot(train[1], labels)
         prior = (targets.sum(axis=0) + 1.0) / (len(targets) + 2.0)
         self.tokenizer, self.network = build_network(params, labels, prior)
-        self.targets = torch.from_numpy(targets)
+        self.network.to(ranks.device)
+        self.targets = torch.from_numpy(targets).to(ranks.device)
         self.train = _NoteInputs(
             self.network, self.tokenizer, check_notes(train[0], params.max_note_chars), params
         )
         self.validation = _NoteInputs(
             self.network, self.tokenizer, check_notes(validation[0], params.max_note_chars), params
         )
-        steps = math.ceil(len(targets) / params.batch_size) * params.epochs
+        batches_per_epoch = math.ceil(len(targets) / params.batch_size)
+        steps = ranks.steps_per_epoch(batches_per_epoch) * params.epochs
         self.optimizer, self.scheduler = build_optimizer(self.network, params, steps)
+        self.trainable = [p for p in self.network.parameters() if p.requires_grad]
 
     def run_epoch(self, epoch: int) -> dict[str, float]:
-        """One pass over the training notes, then validation micro-F1 at the default threshold."""
+        """One pass over the training notes, then validation micro-F1 at the default threshold.
+
+        With several ranks, each takes its share of the epoch's batches and the gradients are
+        averaged over the ranks before every step.
+        """
         self.network.train()
         rng = np.random.default_rng(self.params.seed + epoch)
         batches = length_buckets(self.train.lengths, self.params.batch_size, rng)
-        started, total = time.perf_counter(), 0.0
+        batches = self.ranks.shard(batches)
+        started, total, seen = time.perf_counter(), 0.0, 0
         for batch in tqdm(batches, desc=f"epoch {epoch}", unit="batch", disable=None, leave=False):
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 self.train.note_logits(batch), self.targets[batch]
             )
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            self.ranks.average_gradients(self.trainable)
             torch.nn.utils.clip_grad_norm_(self.network.parameters(), 1.0)
             self.optimizer.step()
             self.scheduler.step()
-            total += loss.item() * len(batch)
+            total, seen = total + loss.item() * len(batch), seen + len(batch)
+        total, seen = self.ranks.total(total), self.ranks.total(seen)
         seconds = time.perf_counter() - started
         suggested = codes_above(self.validation.scores(32), self.labels, DEFAULT_THRESHOLD)
         return {
             "epoch": epoch,
-            "train_loss": total / len(self.train.windows),
+            "train_loss": total / max(seen, 1),
             "val_micro_f1": set_metrics(self.val_codes, suggested)["micro_f1"],
             "seconds": seconds,
-            "notes_per_s": len(self.train.windows) / seconds,
+            "notes_per_s": seen / seconds,
             "windows_per_s": sum(self.train.counts) / seconds,
         }
+
+    def checkpoint(self, epoch: int, history: list[dict[str, float]], key: str) -> dict:
+        """What ``training.checkpoint`` saves after ``epoch``: enough to resume exactly."""
+        names = [n for n, p in self.network.named_parameters() if p.requires_grad]
+        weights = dict(self.network.named_parameters())
+        return {
+            "fingerprint": key,
+            "epoch": epoch,
+            "history": history,
+            "weights": {n: weights[n].detach().cpu() for n in names},
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict(),
+            "torch_rng": torch.get_rng_state(),
+        }
+
+    def restore(self, saved: dict) -> tuple[int, list[dict[str, float]]]:
+        """Load a checkpoint; returns the last finished epoch and the history so far."""
+        with torch.no_grad():
+            weights = dict(self.network.named_parameters())
+            for name, tensor in saved["weights"].items():
+                weights[name].copy_(tensor)
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.scheduler.load_state_dict(saved["scheduler"])
+        torch.set_rng_state(saved["torch_rng"])
+        return int(saved["epoch"]), list(saved["history"])
 
 
 def log_epoch(record: dict[str, float], epochs: int) -> None:
@@ -856,8 +904,12 @@ def fit_transformer(
     train_codes: Sequence[Sequence[str]],
     val_texts: Sequence[str],
     val_codes: Sequence[Sequence[str]],
+    checkpoint_dir: Path | None = None,
 ) -> tuple[TransformerCoder, list[dict[str, float]]]:
     """Fine-tune the transformer coder and tune its threshold on the validation notes.
+
+    Under ``torchrun`` every rank calls this with the same arguments (``training.distributed``);
+    each returns the same model.
 
     Args:
         params: The ``train`` section.
@@ -865,31 +917,42 @@ def fit_transformer(
         train_codes: Their gold codes.
         val_texts: Validation notes (per-epoch micro-F1 at 0.5, then threshold tuning).
         val_codes: Their gold codes.
+        checkpoint_dir: Folder of the per-epoch checkpoint (None: no checkpoints). A run
+            whose checkpoint matches its settings and notes resumes after its last epoch; the
+            checkpoint is removed when the run finishes.
 
     Returns:
-        The model and one record per epoch: ``epoch``, ``train_loss``, ``val_micro_f1``,
-        ``seconds``, ``notes_per_s``, ``windows_per_s``.
+        The model (on the CPU) and one record per epoch: ``epoch``, ``train_loss``,
+        ``val_micro_f1``, ``seconds``, ``notes_per_s``, ``windows_per_s``.
 
     Raises:
         ModelError: Bad encoder, empty label space or bad notes.
     """
+    ranks = distributed_context()
     seed_everything(params.seed)
     labels = build_label_space(train_codes, params.min_code_count)
-    history: list[dict[str, float]] = []
+    key = fingerprint(params.model_dump(), labels, train_texts, train_codes, ranks.world_size)
     with torch_threads(params.threads) as threads:
         started = time.perf_counter()
-        state = _TrainingState(params, labels, (train_texts, train_codes), (val_texts, val_codes))
+        state = _TrainingState(
+            params, labels, (train_texts, train_codes), (val_texts, val_codes), ranks
+        )
+        saved = load_checkpoint(checkpoint_dir, key)
+        done, history = state.restore(saved) if saved else (0, [])
         logger.info(
-            "fine-tuning on %d notes (%d windows), %d codes, %d epochs, %d threads, "
-            "%d frozen layers; set-up %.1f s",
-            len(state.train.windows), sum(state.train.counts), len(labels), params.epochs,
-            threads, params.frozen_layers, time.perf_counter() - started,
+            "fine-tuning on %d notes (%d windows), %d codes, %d epochs (%d done), %d threads, "
+            "%d frozen layers, %d rank(s) on %s; set-up %.1f s",
+            len(state.train.windows), sum(state.train.counts), len(labels), params.epochs, done,
+            threads, params.frozen_layers, ranks.world_size, ranks.device,
+            time.perf_counter() - started,
         )  # fmt: skip
 
-        # Epochs.
-        for epoch in range(1, params.epochs + 1):
+        # Epochs, each followed by a checkpoint (rank 0 writes it).
+        for epoch in range(done + 1, params.epochs + 1):
             history.append(state.run_epoch(epoch))
             log_epoch(history[-1], params.epochs)
+            if checkpoint_dir is not None and ranks.is_main:
+                save_checkpoint(checkpoint_dir, state.checkpoint(epoch, history, key))
 
         # Decision threshold, on the validation states already cached.
         val_scores = state.validation.scores(params.batch_size)
@@ -898,9 +961,13 @@ def fit_transformer(
             "threshold %.2f chosen on %d validation notes (micro-F1 %.3f)",
             threshold, len(val_codes), val_f1,
         )  # fmt: skip
+    ranks.barrier()  # no rank removes the checkpoint while another may still read it
+    if ranks.is_main:
+        remove_checkpoint(checkpoint_dir)
     coder = TransformerCoder(
-        labels, state.tokenizer, state.network, params.max_length, threshold=threshold,
-        encoder_source=params.encoder, top_k=params.top_k, max_note_chars=params.max_note_chars,
+        labels, state.tokenizer, state.network.to("cpu"), params.max_length,
+        threshold=threshold, encoder_source=params.encoder, top_k=params.top_k,
+        max_note_chars=params.max_note_chars,
     )  # fmt: skip
     coder.network.eval()
     return coder, history

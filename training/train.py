@@ -27,6 +27,7 @@ from clinicode.schema import CODE_SYSTEM, GOLD_CODES, TEXT
 from clinicode.tracking import use_experiment
 from training.assemble import read_manifest as read_dataset_manifest
 from training.baseline import BaselineCoder, fit_baseline
+from training.distributed import context as distributed_context
 from training.model import CodingModel, fit_transformer
 from training.pyfunc import MODEL_DIR_ARTIFACT, CodingPyfunc
 from validation.metrics import evaluate_codes
@@ -222,9 +223,12 @@ def log_history(history: list[dict[str, float]]) -> None:
 
 
 def fit_kind(
-    params: TrainParams, train: pd.DataFrame, validation: pd.DataFrame
+    params: TrainParams,
+    train: pd.DataFrame,
+    validation: pd.DataFrame,
+    checkpoint_dir: Path | None = None,
 ) -> tuple[CodingModel, list[dict[str, float]], dict[str, float], tuple]:
-    """Fit the model kind of ``train.kind``.
+    """Fit the model kind of ``train.kind`` (the transformer checkpoints in ``checkpoint_dir``).
 
     Returns:
         The model, its per-epoch records (none for the hybrid coder), validation metrics and
@@ -239,7 +243,7 @@ def fit_kind(
         metrics = {f"val_{k}": float(v) for k, v in summary["validation"].items()}
         metrics.update(threshold=model.threshold, val_map_tuned=summary["val_map_tuned"])
         return model, [], metrics, summary["outcomes"]
-    model, history = fit_transformer(params, *fit_inputs(train, validation))
+    model, history = fit_transformer(params, *fit_inputs(train, validation), checkpoint_dir)
     metrics = {**validation_metrics(model, validation), "threshold": model.threshold}
     return model, history, metrics, outcomes_of(model, validation)
 
@@ -271,6 +275,13 @@ def log_calibration(outcomes: tuple) -> None:
     mlflow.log_figure(figure, "calibration.png")
 
 
+def checkpoint_folder(params: TrainParams, workspace: Workspace) -> Path | None:
+    """Where the fine-tuning checkpoint of this registered model lives (None: switched off)."""
+    if not params.checkpoints:
+        return None
+    return workspace.state_dir / "checkpoints" / params.registered_model
+
+
 def train_model(
     dataset_dir: Path,
     params: TrainParams,
@@ -289,7 +300,8 @@ def train_model(
 
     Returns:
         ``run_id``, ``model_uri`` (``models:/<name>/<version>``), ``version``, ``metrics``
-        (validation metrics and threshold) and ``history`` (one record per epoch).
+        (validation metrics and threshold) and ``history`` (one record per epoch). Under
+        ``torchrun``, ranks other than 0 return ``{"rank": N}`` only.
 
     Raises:
         InputError: The dataset or its manifest is unreadable.
@@ -297,12 +309,20 @@ def train_model(
     """
     manifest = read_manifest(dataset_dir)
     train, validation = read_split(dataset_dir, "train"), read_split(dataset_dir, "validation")
+    checkpoints = checkpoint_folder(params, workspace)
+    ranks = distributed_context()
+    if ranks.distributed and params.kind != "transformer":
+        raise ModelError(f"train.kind '{params.kind}' trains in one process; run without torchrun")
+    if not ranks.is_main:  # a helper rank: same fit, rank 0 logs and registers
+        fit_kind(params, train, validation, checkpoints)
+        return {"rank": ranks.rank}
     use_experiment(workspace)
     with mlflow.start_run(run_name=run_name) as run:
         log_run_context(params.kind, flatten(params.model_dump()), manifest, train, dataset_dir)
+        mlflow.set_tag("ranks", str(ranks.world_size))
 
         # Fitting; validation metrics measured before any refit on the validation notes.
-        model, history, metrics, outcomes = fit_kind(params, train, validation)
+        model, history, metrics, outcomes = fit_kind(params, train, validation, checkpoints)
         log_history(history)
         mlflow.log_metrics(metrics)
         log_calibration(outcomes)
