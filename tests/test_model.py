@@ -146,6 +146,22 @@ def test_prediction_records(trained, notes) -> None:
     assert len(model.predict(notes["test"][0][:1], top_k=2)[0]["ranked_codes"]) == 2
 
 
+def test_evidence_spans_are_clauses_of_the_note(trained, notes) -> None:
+    model, _ = trained
+    for note, record in zip(notes["test"][0], model.predict(notes["test"][0]), strict=True):
+        assert len(record["evidence"]) == len(record["suggested_codes"])
+        for code, spans in zip(record["suggested_codes"], record["evidence"], strict=True):
+            assert spans, code  # at least the best clause
+            assert [s["score"] for s in spans] == sorted((s["score"] for s in spans), reverse=True)
+            assert all(0 <= s["start"] < s["end"] <= len(note) for s in spans)
+    # The clause that names the code is its best evidence.
+    note = "Labs were drawn this morning. Assessment: pneumonia. Follow up in four weeks."
+    (record,) = model.predict([note])
+    assert "J18.9" in record["suggested_codes"]
+    best = record["evidence"][record["suggested_codes"].index("J18.9")][0]
+    assert "pneumonia" in note[best["start"] : best["end"]]
+
+
 def test_save_load_round_trip_gives_identical_scores(trained, notes, tmp_path) -> None:
     model, _ = trained
     model.save(tmp_path / "model")

@@ -49,6 +49,8 @@ HEAD_FILE = "head.safetensors"
 # Decision-boundary grid searched on the validation split (0.05, 0.10, ..., 0.95).
 THRESHOLD_GRID = tuple(round(0.05 * step, 2) for step in range(1, 20))
 DEFAULT_THRESHOLD = 0.5
+# Evidence spans returned per suggested code.
+EVIDENCE_TOP_N = 2
 # Model kind (stored in config.json) -> "module:class" that loads it.
 MODEL_KINDS = {
     "transformer": "training.model:TransformerCoder",
@@ -573,6 +575,42 @@ class TransformerCoder(CodingModel):
                 logits[chunk] = self.network(ids, mask).float().numpy()
         self.network.train(was_training)
         return logits
+
+    def predict(self, texts: Sequence[str], top_k: int | None = None) -> list[dict[str, list]]:
+        """Suggested and ranked codes per note, with evidence spans for each suggested code.
+
+        Returns:
+            The records of ``suggestions``; ``evidence[i]`` lists, for ``suggested_codes[i]``,
+            ``{"start", "end", "score"}`` character spans of the note, best first.
+        """
+        notes = check_notes(texts, self.max_note_chars)
+        if not notes:
+            return []
+        records = suggestions(self._score(notes), self.labels, self.threshold, top_k or self.top_k)
+        for note, record in zip(notes, records, strict=True):
+            record["evidence"] = self.evidence(note, record["suggested_codes"])
+        return records
+
+    def evidence(self, note: str, codes: Sequence[str]) -> list[list[dict]]:
+        """Per code, the affirmed clauses of ``note`` that on their own score it highest.
+
+        Each clause is run through the fine-tuned network alone; ``score`` is the code's
+        probability given that clause. Clauses below the model's threshold are left out,
+        except the best one. One extra forward pass over the clauses of notes with suggestions.
+        """
+        from training.evidence import affirmed, evidence_spans, split_segments
+
+        segments = affirmed(split_segments(note)) if codes else []
+        if not segments:
+            return [[] for _ in codes]
+        clauses = [note[s.start : s.end] for s in segments]
+        windows = [w[0] for w in segment_notes(self.tokenizer, clauses, self.max_length)]
+        columns = [self.code2index[code] for code in codes]
+        probabilities = sigmoid(self.window_logits(windows)[:, columns])  # (clauses, codes)
+        return [
+            evidence_spans(probabilities[:, i], segments, EVIDENCE_TOP_N, self.threshold)
+            for i in range(len(codes))
+        ]
 
     def _score(self, notes: list[str]) -> np.ndarray:
         per_note = segment_notes(self.tokenizer, notes, self.max_length)
