@@ -564,6 +564,9 @@ def _print_demo_summary(summary: dict, ws: Workspace, seconds: float) -> None:
         f"{audit['n_records']} records ({ws.audit_url})"
     )
     console.print(f"reports          {ws.reports_dir}")
+    tokens = ws.state_dir / stages.DEMO_TOKENS_FILE
+    if tokens.is_file():
+        console.print(f"demo tokens      {tokens} (one user per role; synthetic demo only)")
     console.print(f"MLflow UI        mlflow ui --backend-store-uri {ws.mlflow_uri}")
 
 

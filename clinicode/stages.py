@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 USER_ENV = "CLINICODE_USER"
 DEMO_CODER = "demo-coder"
+SERVE_CHECK_USER = "demo-serve-check"  # the lifecycle's own coder for its serving check
 
 
 def current_user() -> str:
@@ -492,28 +493,47 @@ def _audit_refusal(audit, event_type: str, approver: str, entity: dict, exc: Exc
     audit.append(event_type, "U", who, "unverified", entity, outcome="refused")
 
 
+DEMO_USERS = {
+    "governance-board": None,  # params.demo.approver
+    "coder": DEMO_CODER,
+    "operations": "demo-operations",
+    "ml-engineer": "demo-ml-engineer",
+}
+DEMO_TOKENS_FILE = "demo-tokens.json"
+
+
 def ensure_demo_users(params: Params, workspace: Workspace) -> list[str]:
-    """Register the demo's board member and coder in this workspace if they are missing.
+    """Register the demo's staff (one user per working role) if they are missing.
 
     Only the demo calls this (``clinicode demo``): it runs unattended, so its approver must
-    exist before the promotion step asks for one. Their tokens are not shown; the serve check
-    issues itself a fresh coder token.
+    exist before the promotion step asks for one, and whoever tries the workspace afterwards
+    needs tokens to run ``train``, ``users add`` or ``promote``. The tokens of users created now
+    are added to ``.clinicode/demo-tokens.json`` (owner-only permissions). This is for the
+    synthetic demo workspace only; real users get their token from ``clinicode users add``.
 
     Returns:
         The user ids created now.
     """
-    store = access_store(workspace)
-    created = []
-    for user, role in ((params.demo.approver, "governance-board"), (DEMO_CODER, "coder")):
+    import json
+
+    from clinicode.io import write_text_atomic
+
+    store, created = access_store(workspace), {}
+    for role, user in DEMO_USERS.items():
+        user = user or params.demo.approver
         if store.principal(user) is None:
-            store.add_user(user, role)
-            created.append(user)
-    if created:
-        audit_log(workspace).append(
-            "user-admin", "C", current_user(), "operations",
-            {"action": "demo-users", "users": created},
-        )  # fmt: skip
-    return created
+            created[user] = {"role": role, "token": store.add_user(user, role)}
+    if not created:
+        return []
+    path = workspace.state_dir / DEMO_TOKENS_FILE
+    known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    write_text_atomic(path, json.dumps({**known, **created}, indent=2, sort_keys=True))
+    path.chmod(0o600)
+    audit_log(workspace).append(
+        "user-admin", "C", current_user(), "operations",
+        {"action": "demo-users", "users": sorted(created)},
+    )  # fmt: skip
+    return sorted(created)
 
 
 def quarter_records(params: Params, quarter: str, drift: bool) -> list[NoteRecord]:
@@ -707,9 +727,9 @@ def run_serve_check(params: Params, workspace: Workspace, port: int = 0) -> dict
             port = sock.getsockname()[1]
     note = quarter_records(params, params.monitor.current_quarter, drift=False)[0]
     store = access_store(workspace)
-    if store.principal(DEMO_CODER) is None:
-        store.add_user(DEMO_CODER, "coder")
-    token = store.rotate_token(DEMO_CODER)  # tokens are shown once: the check takes a new one
+    if store.principal(SERVE_CHECK_USER) is None:
+        store.add_user(SERVE_CHECK_USER, "coder")
+    token = store.rotate_token(SERVE_CHECK_USER)  # tokens are shown once: the check takes a new one
     app = create_app(params, workspace, allow_demo_key=True)
     with running_server(app, params.serve.host, port) as base_url:
         response = httpx.post(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
@@ -27,12 +26,18 @@ class LoadedModel:
 
 
 def _load(uri: str, runtime: str) -> tuple[Any, str]:
+    """The pyfunc of ``uri`` and the runtime its encoder actually runs on.
+
+    ``serve.runtime: auto`` gives ONNX Runtime for a model saved with an ONNX graph and torch
+    otherwise; a pyfunc that is not a clinicode coding model reports ``pyfunc``.
+    """
     from training.predict import load_model
 
-    # The ONNX Runtime choice arrives with the model API; older loaders take only the URI.
-    if "runtime" in inspect.signature(load_model).parameters:
-        return load_model(uri, runtime=runtime), runtime
-    return load_model(uri), "pyfunc"
+    model = load_model(uri, runtime=runtime)
+    coder = getattr(model.unwrap_python_model(), "model", None)
+    if coder is None:
+        return model, "pyfunc"
+    return model, getattr(getattr(coder, "encoder", None), "runtime", "torch")
 
 
 class ModelHolder:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from clinicode.config import Params, Workspace
 from clinicode.stages import access_store, with_overrides
@@ -75,3 +81,35 @@ def add_staff(workspace: Workspace) -> dict[str, str]:
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header of a token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class Served:
+    """A registry with the stand-in champion, one user per role, and a test client."""
+
+    workspace: Workspace
+    tokens: dict[str, str]
+    client: object  # fastapi.testclient.TestClient
+
+
+@contextmanager
+def served_app(folder: Path, **serve: object) -> Iterator[Served]:
+    """The serving app over a fresh project in ``folder`` (``serve`` overrides the limits).
+
+    MLflow and audit addresses of the environment are cleared for the block, so the project's
+    own SQLite files are used.
+    """
+    from fastapi.testclient import TestClient
+
+    from serving.app import create_app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
+        patch.delenv("CLINICODE_AUDIT_URL", raising=False)
+        workspace = Workspace(folder / "project").ensure()
+        register(workspace, TABLE)
+        tokens = add_staff(workspace)
+        app = create_app(serving_params(**serve), workspace, allow_demo_key=True)
+        # raise_server_exceptions off: a 500 must reach the test as a response, as it would a
+        # real client.
+        yield Served(workspace, tokens, TestClient(app, raise_server_exceptions=False))

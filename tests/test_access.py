@@ -130,3 +130,22 @@ def test_stage_commands_check_roles_once_users_exist(workspace, monkeypatch) -> 
     assert "refused" not in engineer.output and "no candidate model" in engineer.output
     denied = [r["agent"]["role"] for r in audit_log(workspace).records()]
     assert denied == ["none", "coder"]
+
+
+def test_demo_registers_one_user_per_working_role_with_private_tokens(workspace) -> None:
+    import json
+    import stat
+
+    from clinicode.config import Params
+    from clinicode.stages import DEMO_TOKENS_FILE, access_store, ensure_demo_users
+
+    created = ensure_demo_users(Params(), workspace)
+    path = workspace.state_dir / DEMO_TOKENS_FILE
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert sorted(saved) == created and len(created) == 4
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    store = access_store(workspace)
+    roles = {store.authenticate(entry["token"]).role for entry in saved.values()}
+    assert roles == {"governance-board", "coder", "operations", "ml-engineer"}
+    assert ensure_demo_users(Params(), workspace) == []  # a second demo keeps the users
+    assert json.loads(path.read_text(encoding="utf-8")) == saved

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from fastapi.testclient import TestClient
 from governance_db import governance_url, postgres_url  # noqa: F401
-from serving_fixtures import NOTE, TABLE, add_staff, bearer, register, serving_params
+from serving_fixtures import NOTE, Served, bearer, served_app
 from typer.testing import CliRunner
 
-from clinicode.config import Workspace
 from clinicode.errors import InputError
 from clinicode.stages import audit_log
 from governance.review import CaseNotFound, Review, ReviewConflict, ReviewStore, check_review
-from serving.app import create_app
 from validation.gold import read_gold_sample
 
 SUGGESTED = ["I10", "E11.9"]
@@ -113,23 +109,10 @@ def test_additions_count_against_final_codes(store: ReviewStore) -> None:
 # --- the HTTP flow ----------------------------------------------------------------------
 
 
-@dataclass
-class Served:
-    workspace: Workspace
-    tokens: dict[str, str]
-    client: TestClient
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
-        patch.delenv("CLINICODE_AUDIT_URL", raising=False)
-        workspace = Workspace(tmp_path_factory.mktemp("review") / "project").ensure()
-        register(workspace, TABLE)
-        tokens = add_staff(workspace)
-        app = create_app(serving_params(max_note_chars=2000), workspace, allow_demo_key=True)
-        yield Served(workspace, tokens, TestClient(app, raise_server_exceptions=False))
+    with served_app(tmp_path_factory.mktemp("review"), max_note_chars=2000) as app:
+        yield app
 
 
 def _suggest(served: Served, case_id: str, text: str = NOTE) -> dict:

@@ -5,38 +5,32 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from serving_fixtures import MODEL, NOTE, TABLE, add_staff, bearer, register, serving_params
+from serving_fixtures import (
+    MODEL,
+    NOTE,
+    TABLE,
+    Served,
+    add_staff,
+    bearer,
+    register,
+    served_app,
+    serving_params,
+)
 
 from clinicode.config import Workspace
 from clinicode.stages import audit_log
 from serving.app import INTENDED_PURPOSE, create_app, running_server
 
 
-@dataclass
-class Served:
-    workspace: Workspace
-    tokens: dict[str, str]
-    client: TestClient
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """One registry, staff and app for the module: creating MLflow's tables takes seconds."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("MLFLOW_TRACKING_URI", raising=False)
-        patch.delenv("CLINICODE_AUDIT_URL", raising=False)
-        workspace = Workspace(tmp_path_factory.mktemp("serving") / "project").ensure()
-        register(workspace, TABLE)
-        tokens = add_staff(workspace)
-        app = create_app(serving_params(), workspace, allow_demo_key=True)
-        # raise_server_exceptions off: a 500 must reach the test as a response, as it would a
-        # real client.
-        yield Served(workspace, tokens, TestClient(app, raise_server_exceptions=False))
+    with served_app(tmp_path_factory.mktemp("serving")) as app:
+        yield app
 
 
 @pytest.fixture
@@ -167,6 +161,7 @@ def _metric(text: str, line_start: str) -> float:
 def test_health_ready_and_metrics(client: TestClient, tokens: dict[str, str]) -> None:
     health = client.get("/health").json()
     assert health["model_version"] == "1" and health["revalidation"]["status"] == "never"
+    assert health["runtime"] == "pyfunc"  # the stand-in is no clinicode coding model
     assert client.get("/ready").json()["ready"] is True
     route = 'method="POST",route="/v1/suggestions"'
     names = (
