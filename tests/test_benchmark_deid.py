@@ -247,7 +247,8 @@ def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
     assert bench._parse_args([]).heldout_set == "both"
     assert bench._parse_args(["--set", "b"]).heldout_set == "b"
     assert bench._parse_args(["--set", "c"]).heldout_set == "c"
+    assert bench._parse_args(["--set", "d"]).heldout_set == "d"
     with pytest.raises(SystemExit):
-        bench._parse_args(["--set", "d"])
-    with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b', 'c'\]"):
-        bench.run_benchmark(1, seed=1, heldout_set="d")
+        bench._parse_args(["--set", "e"])
+    with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b', 'c', 'd'\]"):
+        bench.run_benchmark(1, seed=1, heldout_set="e")
