@@ -346,3 +346,138 @@ def test_a_surrogate_that_equals_the_real_city_is_redrawn(monkeypatch):
     out = Deidentifier(DEMO_KEY).deidentify(record)
     assert real_city not in out.text
     assert sum(residual_phi(record, out.text).values()) == 0
+
+
+# Rules added for note families the first rule set missed (dates, labels, names, facilities).
+def _detected(text: str) -> list[str]:
+    """Detected spans of ``text`` as strings (no known identifiers)."""
+    return [text[s.start : s.end] for s in Deidentifier(KEY).detect(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Consented Thursday 5 September 2024 in clinic.", "Thursday 5 September 2024"),
+        ("Delivered on 31/08/2025 at term.", "31/08/2025"),
+        ("Surgery on 2025/11/10 went well.", "2025/11/10"),
+        ("EDD by Naegele 20260616, confirmed.", "20260616"),
+        ("Next appt Wed 01/10 with the midwife.", "Wed 01/10"),
+        ("Scan seen 15.07.24 15:35 by the team.", "15.07.24"),
+        ("Arthroscopy on 5 Dec under GA.", "5 Dec"),
+        ("Dating scan Dec 2025, confirmed.", "Dec 2025"),
+        ("Admitted 12.IV.2023 from home.", "12.IV.2023"),
+        ("Seen on the fifth of March by the nurse.", "the fifth of March"),
+    ],
+)
+def test_new_date_formats_are_detected_and_shifted(text: str, value: str) -> None:
+    assert value in _detected(text)
+    clean = Deidentifier(KEY).deidentify(_record(text)).text
+    assert value not in clean and "[DATE]" not in clean
+
+
+def test_a_weekday_is_rewritten_to_match_the_shifted_date() -> None:
+    clean = Deidentifier(KEY).deidentify(_record("Seen Thursday 5 September 2024.")).text
+    match = re.search(r"Seen (\w+) (\d+) (\w+) (\d{4})\.", clean)
+    assert match, clean
+    shifted = date(int(match[4]), MONTHS.index(match[3]) + 1, int(match[2]))
+    assert shifted.strftime("%A") == match[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("SSN (last 4) - 0496 on file.", "0496"),
+        ("SSN collected for stipend (W-9): 114-211135", "114-211135"),
+        ("Images at aldercreek.com/micro/HZ06998 today.", "aldercreek.com/micro/HZ06998"),
+        ("Logged at workstation 2001:db8::79f3:86ff:5caf today.", "2001:db8::79f3:86ff:5caf"),
+        ("Acc# C80-516993  Specimen received.", "C80-516993"),
+        ("Group # - GRP-50316 on the card.", "GRP-50316"),
+        ("State lic. 8659  DEA PH2123536", "8659"),
+        ("Medical licence MD.5700451 on file.", "MD.5700451"),
+        ("Paramedic #EMT-P 963817 on scene.", "EMT-P 963817"),
+        ("Prior bx S24-37215 reviewed.", "S24-37215"),
+        ("Pump | PJN995781H | implanted", "PJN995781H"),
+    ],
+)
+def test_label_cued_and_shaped_identifiers_are_detected(text: str, value: str) -> None:
+    assert any(value in found for found in _detected(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BGL 171 mg/dL. 12-lead sinus 99.",  # "dL" is a unit, not a driver licence label
+        "Started at 10:30:45 and stopped.",  # a clock time is no IPv6 address
+        "Dx E11.9 and I10; K50 in remission.",  # ICD-10 codes
+        "BP 132/84, pain 4/10, 5/5 strength.",
+    ],
+)
+def test_clinical_values_are_not_identifiers(text: str) -> None:
+    # Rules only: the token tagger is a statistical model with its own false-positive rate.
+    hits = Deidentifier(KEY).detect_raw(text)
+    assert [text[a:b] for a, b, _, from_tagger in hits if not from_tagger] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Pt: FLORES, Joseph   MRN 4466136", "FLORES, Joseph"),
+        ("CREW: COSTANTINO LEONE, EMT-B on scene", "COSTANTINO LEONE"),
+        ("Kind regards, Henderson, Patricia, BDS", "Henderson, Patricia"),
+        ("Seen by Dr. van de Kooij today.", "van de Kooij"),
+        ("Sra. María López attended.", "María López"),
+        ("Screening no. 337   Initials: AS", "AS"),
+        ("Booked by Brandy W.", "Brandy W."),
+    ],
+)
+def test_names_in_more_layouts_are_detected_whole(text: str, name: str) -> None:
+    assert name in _detected(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        (
+            "Transported to Copper Valley Regional Hospital, stable.",
+            "Copper Valley Regional Hospital",
+        ),
+        ("LOG - Old Mill Wound & Hyperbaric Center", "Old Mill Wound & Hyperbaric Center"),
+        ("Harborview Visiting Nurse Association visit", "Harborview Visiting Nurse Association"),
+    ],
+)
+def test_facilities_are_found_by_their_suffix(text: str, facility: str) -> None:
+    assert facility in _detected(text)
+
+
+def test_a_service_is_not_a_facility() -> None:
+    from training.phi.lexical import lexical_spans
+    from training.phi.tagger import TokenTagger, name_lexicon
+
+    text = "Moved to the Intensive Care Unit, then Copper Valley Regional Hospital."
+    found = [text[a:b] for a, b, _ in lexical_spans(text, TokenTagger().vocab, name_lexicon())]
+    assert found == ["Copper Valley Regional Hospital"]
+
+
+@pytest.mark.parametrize(
+    ("text", "keep"),
+    [
+        ("Occasional Braxton Hicks contractions noted.", "Braxton Hicks contractions"),
+        ("Antalgic Trendelenburg gait on the left.", "Trendelenburg gait"),
+        ("Hold Eliquis (apixaban) pending surgery.", "Eliquis"),
+        ("AF on Plavix, CKD 3.", "Plavix"),
+    ],
+)
+def test_eponyms_and_brand_drugs_are_kept(text: str, keep: str) -> None:
+    clean = Deidentifier(KEY).deidentify(_record(text)).text
+    assert keep in clean
+
+
+def test_a_titled_eponym_surname_is_still_a_name() -> None:
+    clean = Deidentifier(KEY).deidentify(_record("Mr. Graves has Graves disease.")).text
+    assert clean.startswith("Mr. ") and "Mr. Graves" not in clean and "Graves disease" in clean
+
+
+def test_a_known_value_does_not_cut_a_longer_detection_short() -> None:
+    text = "Mobile: +1-212-813-7783 after 5pm."
+    spans = Deidentifier(KEY).detect(text, {"phone": "212-813-7783"})
+    assert [text[s.start : s.end] for s in spans] == ["+1-212-813-7783"]

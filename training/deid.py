@@ -223,6 +223,25 @@ def _literal(value: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(value.strip())}(?!\w)", re.IGNORECASE)
 
 
+def _find_literal(lowered: str, needle: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of ``needle`` in ``lowered`` (both lower case), as spans.
+
+    A plain ``str.find`` loop: compiling one regex per identifier value and note cost more
+    than the search itself (the ``re`` cache holds 512 patterns, far fewer than the values).
+    Lower-casing can change a string's length (rare letters such as "İ"); callers then fall
+    back to ``_literal``.
+    """
+    found, size, start = [], len(needle), lowered.find(needle)
+    while start >= 0 and size:
+        end = start + size
+        before = lowered[start - 1] if start else " "
+        after = lowered[end] if end < len(lowered) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            found.append((start, end))
+        start = lowered.find(needle, start + 1)
+    return found
+
+
 def _eponym_use(text: str, end: int) -> bool:
     return patterns.EPONYM_CONTEXT.match(text, end) is not None
 
@@ -294,15 +313,59 @@ class _Span:
     priority: int  # lower wins an overlap; then the longer span
     kind: str  # a PHI type (NAME, DATE...)
     replacement: str
+    score: float = 1.0  # recognizer score: breaks ties of priority and length
 
 
 def _resolve(spans: list[_Span]) -> list[_Span]:
-    """Keep non-overlapping spans, best priority first, then longest."""
+    """Keep non-overlapping spans, best priority first, then longest.
+
+    A span that contains every chosen span it overlaps replaces them when they are of its own
+    PHI type or it comes from a rule: a known phone "212-813-7783" must not cut
+    "+1-212-813-7783" short, nor "Nurse Association" (a titled name) cut a facility name.
+    """
     chosen: list[_Span] = []
-    for span in sorted(spans, key=lambda s: (s.priority, s.start - s.end, s.start)):
-        if all(span.end <= c.start or span.start >= c.end for c in chosen):
+    for span in sorted(spans, key=lambda s: (s.priority, s.start - s.end, -s.score, s.start)):
+        hit = [c for c in chosen if span.start < c.end and c.start < span.end]
+        if not hit:
             chosen.append(span)
+        elif all(_absorbs(span, c) for c in hit):
+            if span.end - span.start > max(c.end - c.start for c in hit):
+                chosen = [c for c in chosen if c not in hit] + [span]
     return sorted(chosen, key=lambda s: s.start)
+
+
+def _absorbs(outer: _Span, inner: _Span) -> bool:
+    contains = outer.start <= inner.start and inner.end <= outer.end
+    return contains and (outer.kind == inner.kind or outer.priority < _TAGGER_PRIORITY)
+
+
+# Between two parts of one name: "FLORES, Joseph", "van Nus, Maurits".
+_NAME_GAP = re.compile(r"[ \t]{0,2},?[ \t]{0,2}")
+_INITIAL_END = re.compile(r"(?<![A-Za-z])[A-Z]$")
+
+
+def _join_names(text: str, spans: list[_Span]) -> list[_Span]:
+    """Adjacent NAME spans on one line joined into one; an initial keeps its period ("Ellen W.").
+
+    Detectors split "FLORES, Joseph" into two names; one span of the whole name is what a
+    reader (and the benchmark) counts, and the gap between the parts stays as written.
+    """
+    out: list[_Span] = []
+    for span in spans:
+        if (
+            span.kind == "NAME"
+            and text[span.end : span.end + 1] == "."
+            and _INITIAL_END.search(text, span.start, span.end)
+        ):
+            span = replace(span, end=span.end + 1, replacement=span.replacement + ".")
+        last = out[-1] if out else None
+        gap = text[last.end : span.start] if last else ""
+        if last and last.kind == span.kind == "NAME" and _NAME_GAP.fullmatch(gap):
+            joined = last.replacement + gap + span.replacement
+            out[-1] = replace(last, end=span.end, replacement=joined)
+            continue
+        out.append(span)
+    return out
 
 
 def _splice(text: str, spans: list[_Span]) -> str:
@@ -317,16 +380,19 @@ def _splice(text: str, spans: list[_Span]) -> str:
 def _parse_date_match(match: Any) -> tuple[date, bool] | None:
     """The date of a match, and whether a numeric date was written day-first (14/03/2024).
 
-    A date without a year is read in 2000 (a leap year, so 29 February parses).
+    A date without a year is read in 2000 (a leap year, so 29 February parses); one without a
+    day ("Dec 2025") is read on the 1st.
     """
     groups = match.groupdict()
     year = int(groups["y"]) if groups.get("y") else 2000
     if groups.get("y") and len(groups["y"]) == 2:
         year += 2000 if year <= 40 else 1900  # two-digit years: 00-40 -> 2000s
-    day = int(re.sub(r"\D", "", groups["d"]))
+    day = _day_of(groups)
     swapped = False
     if groups.get("mon"):
         month = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(groups["mon"][:3].lower()))
+    elif groups.get("rm"):
+        month = patterns.ROMAN_MONTHS.index(groups["rm"]) + 1
     else:
         month = int(groups["m"])
         if month > 12 and day <= 12:
@@ -337,13 +403,28 @@ def _parse_date_match(match: Any) -> tuple[date, bool] | None:
         return None
 
 
+def _day_of(groups: dict[str, str | None]) -> int:
+    if groups.get("dw"):
+        return patterns.DAY_WORDS.index(groups["dw"].lower()) + 1
+    if groups.get("d"):
+        return int(re.sub(r"\D", "", groups["d"]))
+    return 1
+
+
+def _cased_like(original: str, word: str) -> str:
+    """``word`` in the letter case of ``original`` (upper, lower or capitalised)."""
+    if original.isupper() and len(original) > 1:
+        return word.upper()
+    return word.lower() if original.islower() else word.capitalize()
+
+
 def _render_like(match: Any, new: date, swapped: bool = False) -> str:
     """``new`` written in the format of the matched date (padding, month style, ordinals)."""
     text, base = match.group(), match.start()
     month_value, day_value = (new.day, new.month) if swapped else (new.month, new.day)
     values: dict[str, str] = {}
     for name, original in match.groupdict().items():
-        if original is None:
+        if original is None or name == "sep":
             continue
         if name == "y":
             values[name] = str(new.year) if len(original) == 4 else f"{new.year % 100:02d}"
@@ -358,7 +439,14 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
             day = f"{day_value:02d}" if padded else str(day_value)
             suffix = {1: "st", 2: "nd", 3: "rd"}.get(new.day % 10 * (new.day // 10 != 1), "th")
             values[name] = day + (suffix if len(original) > len(digits) else "")
-        else:
+        elif name == "wd":
+            full = patterns.WEEKDAYS[new.weekday()]
+            values[name] = _cased_like(original, full if len(original) > 4 else full[:3])
+        elif name == "rm":
+            values[name] = patterns.ROMAN_MONTHS[new.month - 1]
+        elif name == "dw":
+            values[name] = _cased_like(original, patterns.DAY_WORDS[new.day - 1])
+        elif name == "mon":
             full = _MONTHS[new.month - 1]
             word = full if original.lower() in _MONTHS else full[:3]
             if original.lower() == "sept":
@@ -382,8 +470,16 @@ def _digits_like(value: str, digits: str) -> str:
 class _RecordPlan:
     """Surrogates and spans of one record: consistent per patient through keyed seeds."""
 
-    def __init__(self, deid: Deidentifier, patient_id: str, identifiers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        deid: Deidentifier,
+        patient_id: str,
+        identifiers: dict[str, str],
+        surrogates: bool = True,
+    ) -> None:
         self.deid, self.patient_id = deid, patient_id
+        # Detection alone needs no surrogates: drawing them is a fifth of its time.
+        self.surrogates = surrogates
         self.offset = deid.date_offset(patient_id)
         self.items = [(k, v.strip()) for k, v in identifiers.items() if v and v.strip()]
         self.roles: dict[str, str] = {}
@@ -413,6 +509,8 @@ class _RecordPlan:
         return candidate.upper() if token.isupper() else candidate
 
     def surrogate_name(self, text: str, positional: bool = False) -> str:
+        if not self.surrogates:
+            return ""
         tokens = _WORD.findall(text)
 
         def swap(match: re.Match[str]) -> str:
@@ -432,6 +530,8 @@ class _RecordPlan:
 
     def surrogate_address(self, value: str) -> dict[str, str]:
         """Surrogate of a whole address and of each of its parts (lower-cased keys)."""
+        if not self.surrogates:
+            return {part.lower(): "" for part in (value, *_address_parts(value))}
         for attempt in range(20):
             # Faker builds street and city names from person names: skip a draw that reuses a
             # real name of this record (it would read as a residual identifier).
@@ -458,6 +558,8 @@ class _RecordPlan:
 
     def surrogate(self, phi_type: str, value: str) -> str:
         """A realistic surrogate of ``value`` (a detected span of type ``phi_type``)."""
+        if not self.surrogates:
+            return ""
         rng = self.rng(phi_type, value.lower())
         digits = "".join(rng.choice("0123456789") for _ in range(24))
         maker = {
@@ -548,57 +650,62 @@ class _RecordPlan:
     def spans(self, text: str) -> list[_Span]:
         """Every PHI span of ``text`` with its surrogate, overlaps resolved."""
         spans = []
-        for start, end, phi_type, from_tagger in self.deid.detect_raw(text):
+        for start, end, phi_type, from_tagger, score in self.deid.detect_scored(text):
             value = text[start:end]
             priority = _TAGGER_PRIORITY if from_tagger else _PRIORITY.get(phi_type, 5)
-            spans.append(_Span(start, end, priority, phi_type, self.surrogate(phi_type, value)))
+            replacement = self.surrogate(phi_type, value)
+            spans.append(_Span(start, end, priority, phi_type, replacement, score))
+        lowered = text.lower()
         for key, value in self.items:
-            spans += self._known_spans(text, key, value)
-        return _resolve(spans)
+            spans += self._known_spans(text, key, value, lowered)
+        return _join_names(text, _resolve(spans))
 
-    def _known_spans(self, text: str, key: str, value: str) -> list[_Span]:
+    @staticmethod
+    def _occurrences(text: str, lowered: str, value: str) -> list[tuple[int, int]]:
+        if len(lowered) == len(text):
+            return _find_literal(lowered, value.strip().lower())
+        return [m.span() for m in _literal(value).finditer(text)]
+
+    def _known_spans(self, text: str, key: str, value: str, lowered: str) -> list[_Span]:
         kind = _kind_of(key)
         if kind == "date":
-            return self._known_date_spans(text, value)
+            return self._known_date_spans(text, value, lowered)
         if kind == "name":
             spans = [
-                _Span(m.start(), m.end(), 1, "NAME", self.surrogate_name(m.group()))
-                for m in _literal(value).finditer(text)
+                _Span(a, b, 1, "NAME", self.surrogate_name(text[a:b]))
+                for a, b in self._occurrences(text, lowered, value)
             ]
             for token in {t for t in _WORD.findall(value) if len(t) > 1}:
                 spans += [
-                    _Span(m.start(), m.end(), 5, "NAME", self.surrogate_name(m.group()))
-                    for m in _literal(token).finditer(text)
-                    if not _eponym_use(text, m.end()) or _titled(text, m.start())
+                    _Span(a, b, 5, "NAME", self.surrogate_name(text[a:b]))
+                    for a, b in self._occurrences(text, lowered, token)
+                    if not _eponym_use(text, b) or _titled(text, a)
                 ]
             return spans
         if kind == "address":
             mapping = self.surrogate_address(value)
             return [
-                _Span(
-                    m.start(), m.end(), 1 if part == value.lower() else 5, "ADDRESS", mapping[part]
-                )
+                _Span(a, b, 1 if part == value.lower() else 5, "ADDRESS", mapping[part])
                 for part in mapping
-                for m in _literal(part).finditer(text)
+                for a, b in self._occurrences(text, lowered, part)
             ]
         phi_type = _KIND2TYPE[kind]
         return [
-            _Span(m.start(), m.end(), 1, phi_type, self.surrogate(phi_type, m.group()))
-            for m in _literal(value).finditer(text)
+            _Span(a, b, 1, phi_type, self.surrogate(phi_type, text[a:b]))
+            for a, b in self._occurrences(text, lowered, value)
         ]
 
-    def _known_date_spans(self, text: str, value: str) -> list[_Span]:
+    def _known_date_spans(self, text: str, value: str, lowered: str) -> list[_Span]:
         day = _parse_iso(value)
         if day is None:
             return [
-                _Span(m.start(), m.end(), 1, "DATE", "[DATE]")
-                for m in _literal(value).finditer(text)
+                _Span(a, b, 1, "DATE", "[DATE]") for a, b in self._occurrences(text, lowered, value)
             ]
         shifted = day + timedelta(days=self.offset)
         return [
-            _Span(m.start(), m.end(), 3, "DATE", style(shifted))
+            _Span(a, b, 3, "DATE", style(shifted) if self.surrogates else "")
             for style in _date_styles()
-            for m in _literal(style(day)).finditer(text)
+            for a, b in self._occurrences(text, lowered, style(day))
         ]
 
 
@@ -624,9 +731,16 @@ def _not_a_person(
         return True
     if phi_type not in _EPONYM_CONFUSABLE or _titled(text, start):
         return False
-    if _eponym_use(text, end):
+    if _eponym_use(text, end) or _drug_name(text, start, end):
         return True
     return any(a <= start and end <= b for a, b in instruments)
+
+
+def _drug_name(text: str, start: int, end: int) -> bool:
+    """A brand drug: a known brand, or a word followed by its generic name in brackets."""
+    if text[start:end] in patterns.BRAND_DRUGS:
+        return True
+    return " " not in text[start:end] and patterns.DRUG_GENERIC_AFTER.match(text, end) is not None
 
 
 def _titled(text: str, start: int) -> bool:
@@ -721,11 +835,13 @@ class Deidentifier:
 
         Names followed by a disease word ("Wilson disease") are dropped unless titled.
         """
-        from training.phi.engine import LANGUAGE, TAGGER_RECOGNIZER
+        return [hit[:4] for hit in self.detect_scored(text)]
 
-        results = self.analyzer.analyze(
-            text, language=LANGUAGE, score_threshold=self.params.score_threshold
-        )
+    def detect_scored(self, text: str) -> list[tuple[int, int, str, bool, float]]:
+        """``detect_raw`` hits with their recognizer scores (the last element)."""
+        from training.phi.engine import TAGGER_RECOGNIZER, run_recognizers
+
+        results = run_recognizers(self.analyzer, text, self.params.score_threshold)
         instruments = _named_instruments(text)
         hits = []
         for result in results:
@@ -733,7 +849,7 @@ class Deidentifier:
             if _not_a_person(text, start, end, phi_type, instruments):
                 continue
             by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
-            hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER))
+            hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER, result.score))
         return hits
 
     def detect(self, text: str, identifiers: dict[str, str] | None = None) -> list[PhiSpan]:
@@ -746,7 +862,7 @@ class Deidentifier:
         Returns:
             Non-overlapping spans sorted by start, typed with ``PHI_TYPES``.
         """
-        plan = _RecordPlan(self, "", identifiers or {})
+        plan = _RecordPlan(self, "", identifiers or {}, surrogates=False)
         return [PhiSpan(s.start, s.end, s.kind) for s in plan.spans(text)]
 
     def deidentify_text(

@@ -1,9 +1,10 @@
 """Rules that need the safe vocabulary: facility names by structure, initials and lower-case names.
 
 A regex alone cannot tell "Bayfront Hospice" (a facility) from "Inpatient Hospice" (a service),
-nor "-- K. Peters" (a sign-off) from "hepatitis B. Patient..." (two sentences): the word before
-the suffix, or after the initial, must be outside the safe vocabulary (medical and common English
-words) for the match to count. These rules run beside the tagger and use its vocabulary.
+nor "-- K. Peters" (a sign-off) from "hepatitis B. Patient..." (two sentences). A facility head
+needs a word that is not a generic service word ("Copper Valley Regional Hospital", not "Intensive
+Care Unit"); the word after an initial must be outside the safe vocabulary (medical and common
+English words) or a known name. These rules run beside the tagger and use its vocabulary.
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from training.phi.patterns import CASE_SENSITIVE
 # Suffixes that end a facility name; the words before them must include a proper name.
 FACILITY_SUFFIXES = (
     "Hospital|Clinic|Center|Centre|Hospice|Infirmary|Institute|Regional|Family Practice|Practice|"
+    "Association|Trust|NHS Trust|Foundation Trust|Unit|Site|District|Authority|Fire-Rescue|"
+    "Rescue|EMS|Dentistry|Dental|Group|Partners|Labs|Laboratory|Physiotherapy|Therapy|Surgery|"
+    "Medical Practice|Health Centre|Primary Care|Behavioral Health|Behavioural Health|Services|"
     "Pediatrics|Urgent Care|Nursing Home|Care Home|Senior Living|Assisted Living|Medical Group|"
     "Surgical Associates|Associates|Dialysis|Rehab|Rehabilitation|Health|Healthcare|Health System|"
     "Medical|Care|Home|Manor|Pharmacy|Sanatorium|Surgery Center|Imaging|Laboratories|Lab"
 )
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
-    rf"\b(?P<head>{_WORD}(?:[ \t]+(?:of[ \t]+)?{_WORD}){{0,3}})"
+    rf"\b(?P<head>{_WORD}(?:[ \t]+(?:of[ \t]+|&[ \t]+|and[ \t]+)?{_WORD}){{0,4}})"
     rf"[ \t]+(?i:{FACILITY_SUFFIXES})\b(?![ \t]+(?i:{FACILITY_SUFFIXES})\b)"
     rf"(?:[ \t]+of[ \t]+{_WORD}(?:[ \t]+{_WORD})?)?",
     CASE_SENSITIVE,
@@ -34,8 +38,33 @@ _SAINT = regex.compile(
 _INITIAL_NAME = regex.compile(r"\b\p{Lu}\.[ \t]?(?P<last>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b")
 _UPPER_PAIR = regex.compile(
     r"\b(\p{Lu}{2,}(?:[-'’]\p{Lu}+)?),[ \t]*(\p{Lu}{2,}(?:[-'’]\p{Lu}+)?)\b"
+    r"(?![ \t]+\d{5})"  # "BRYANBERG, AR 35108" is a city and a state
+)
+# Head words that do not make a facility name by themselves ("Intensive Care Unit", "Primary
+# Care"): a facility head needs one word outside this list (a place or a person's name).
+GENERIC_FACILITY_WORDS = frozenset(
+    """the a an our your this that their his her its of and new old general regional memorial
+    community university county state national veterans medical clinical health healthcare care
+    intensive coronary cardiac neonatal pediatric paediatric surgical surgery emergency
+    outpatient inpatient primary urgent physical occupational speech sports research behavioral
+    behavioural mental family oral dental wound limb preservation reference trial cancer heart
+    rehab rehabilitation hospital clinic center centre unit department services service home
+    nursing skilled women's womens infants children's childrens maternity day night ambulance
+    fire ems nhs trust foundation district authority group practice partners associates
+    laboratory labs lab imaging radiology pathology dialysis hospice palliative therapy
+    physiotherapy hyperbaric visiting nurse association mobile crisis psychiatric addiction
+    recovery sleep pain spine orthopedic orthopaedic eye vision hearing cardiology oncology
+    neurology transplant stroke trauma burn critical acute long term senior assisted living
+    residential private public central main north south east west upper lower st saint patient
+    patients report note visit discharge admission study support social protective child adult
+    blood bank donor transfusion respiratory step-down observation medicine internal infusion
+    case management quality safety admitting billing records information customer member
+    provider network plan insurance benefits pharmacy medication""".split()
 )
 _LOWER_TITLED = regex.compile(r"\b(?:dr|mr|mrs|ms|miss)\.?[ \t]+(?P<name>\p{Ll}[\p{Ll}'’-]+)")
+_CREDENTIAL_WORDS = frozenset(
+    "md do rn np pa lpn cna emt mt cls mls bds dds dmd pt ot rd rt dpt phd msw lcsw".split()
+)
 # Words after a lower-case title that are not names ("dr will call", "ms and HTN").
 _NOT_NAMES = frozenset(
     """will may and or the to of in on at for with said office visit note appt appointment
@@ -43,10 +72,10 @@ _NOT_NAMES = frozenset(
 )
 
 
-def _outside(words: str, vocab: frozenset[str]) -> bool:
-    """True when some word of ``words`` is neither in the vocabulary nor a generic word."""
-    tokens = regex.findall(r"\p{L}+", words.lower())
-    return any(t not in vocab and len(t) > 2 for t in tokens)
+def _distinctive(head: str) -> bool:
+    """True when a facility head has a word that is not generic ("Copper Valley", not "Acute")."""
+    tokens = regex.findall(r"\p{L}[\p{L}'’]*", head.lower())
+    return any(t not in GENERIC_FACILITY_WORDS and len(t) > 2 for t in tokens)
 
 
 def lexical_spans(
@@ -64,7 +93,8 @@ def lexical_spans(
     """
     spans = []
     for match in _FACILITY.finditer(text):
-        if _outside(match.group("head"), vocab):
+        head = match.group("head")
+        if _distinctive(head):
             spans.append((match.start(), match.end(), "FACILITY"))
     spans += [(m.start(), m.end(), "FACILITY") for m in _SAINT.finditer(text)]
     for match in _INITIAL_NAME.finditer(text):
@@ -73,6 +103,8 @@ def lexical_spans(
             spans.append((match.start(), match.end(), "NAME"))
     for match in _UPPER_PAIR.finditer(text):  # "SMITH, JOHN": no ordinary word on either side
         words = [w.lower() for w in match.groups()]
+        if words[1] in _CREDENTIAL_WORDS:  # "LEONE, EMT-B": the name is before the comma
+            continue
         if all(w not in vocab or w in names for w in words) and any(w not in vocab for w in words):
             spans.append((match.start(), match.end(), "NAME"))
     for match in _LOWER_TITLED.finditer(text):

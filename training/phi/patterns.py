@@ -26,6 +26,28 @@ def _month_alternatives() -> str:
 
 
 _MON = rf"(?P<mon>{_month_alternatives()})\.?"
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday_alternatives() -> str:
+    forms = {"Tues", "Thur", "Thurs", "TUES", "THUR", "THURS"}
+    for day in WEEKDAYS:
+        forms |= {day, day[:3], day.upper(), day[:3].upper()}
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+# An optional weekday before a date ("Thursday 5 September 2024", "Wed 01/10"); re-rendered
+# for the shifted date, so it never contradicts it.
+_WD = rf"(?:(?P<wd>{_weekday_alternatives()})\.?,?[ \t]+)?"
+ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_ROMAN = "|".join(sorted(ROMAN_MONTHS, key=len, reverse=True))
+DAY_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "twenty-first twenty-second twenty-third twenty-fourth twenty-fifth twenty-sixth "
+    "twenty-seventh twenty-eighth twenty-ninth thirtieth thirty-first"
+).split()
+_DAY_WORD = "(?P<dw>" + "|".join(sorted(DAY_WORDS, key=len, reverse=True)) + ")"
 _MON3 = "|".join(f"{m[:3]}|{m[:3].upper()}|{m[:3].lower()}" for m in MONTHS)
 _ORD = r"(?:st|nd|rd|th|ST|ND|RD|TH)"  # upper case in scanned faxes ("3RD OF MAY")
 _DAY = rf"(?P<d>(?:3[01]|[12]\d|0?[1-9]){_ORD}?)"
@@ -40,7 +62,29 @@ _SCORE_CUES = r"(?i:pain|score|scored|rated|rates|scale|severity|level|strength|
 _AGE = r"(?:9\d|1[01]\d)"  # over 89; 120+ is taken for something else
 _NAME = r"\p{Lu}[\p{Ll}'’-]*\p{L}"
 _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
-_ID_VALUE = r"(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9]\b"
+# Titles in several languages; a name after one is a person, whatever follows it.
+_TITLES = (
+    r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
+    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr|Sister|Matron)\.?"
+)
+# Surname particles written in lower case ("van de Kooij", "da Silva", "Ó Duibhghiolla").
+_PARTICLE = r"(?:van|von|de|der|den|del|della|di|da|dos|das|du|le|la|ten|ter|Ó|Ní|Mac|bin|al)"
+_NAME_WORD = r"\p{Lu}[\p{L}'’-]*\p{L}"
+_PERSON = (
+    rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}"
+    rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,2}}"
+)
+_SURNAME_FIRST = (
+    rf"(?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD},[ \t]?{_NAME_WORD}(?:[ \t]{_NAME_WORD})?"
+)
+_CREDENTIALS = (
+    r"(?:MD|DO|RN|NP|PA-C|PA|PharmD|PhD|LPN|LVN|CNA|APRN|FNP|CRNA|DNP|PsyD|LCSW|LMSW|MSW|LPC|"
+    r"DDS|DMD|BDS|MB[ \t]?BS|MBChB|MRCP|FRCS|FRCP|DPT|PT|OT|OTR|SLP|RD|RRT|RT|RPh|CLS|MLS|MT|"
+    r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN)"
+)
+_ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b"
+# Shorter values pass where the label leaves no doubt ("State lic. 8659").
+_SHORT_ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b"
 _STREET_SUFFIXES = (
     "Street St Avenue Ave Road Rd Boulevard Blvd Drive Dr Lane Ln Court Ct Way Place Pl Terrace "
     "Circle Cir Parkway Pkwy Highway Hwy Square Trail Alley Bridge Brook Brooks Bypass Camp Canyon "
@@ -59,15 +103,17 @@ _STREET_SUFFIXES = (
 
 # Date patterns; named groups m/d/y/mon are read back to shift the date in its own format.
 DATE_PATTERNS = (
-    r"(?<![\d/])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d{2})(?![\d/])",
+    # Numeric m/d/y; a first field over 12 is read day-first (26/08/1938).
+    rf"{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{{4}}|\d{{2}})"
+    r"(?![\d/])",
     r"(?<![\d-])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])-(?P<y>\d{4})(?![\d-])",
     r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?![\d-])",
-    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4})(?!\d)",
-    rf"\b{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
-    rf"\b{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
+    r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4}|\d{2})(?![\d.]*\d)",
+    rf"\b{_WD}{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
+    rf"\b{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
     rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
     rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
-    rf"\b{_MON}\s+{_DAY}\b(?![:/.]\d)",
+    rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
     rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
     r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
     # No cue: only where it cannot be a grade or score ("5/5 strength", "2/6 murmur", "4/10").
@@ -75,13 +121,34 @@ DATE_PATTERNS = (
     r"(?P<m>1[0-2]|0?[1-9])/(?P<d>(?!10(?!\d))(?:3[01]|[12]\d|[7-9]|(?<=(?:[7-9]|1[0-2])/)[1-6]))"
     r"(?![\d/+]|\s*(?i:nodes?|lymph|positive|cores?|murmur|strength|reflex|grade|of\b))",
     rf"(?<![\w])(?P<d>3[01]|[12]\d|0?[1-9])(?P<mon>{_MON3})(?P<y>(?:19|20)\d\d|\d\d)(?![\w])",
+    # Year first with slashes, and compact yyyymmdd.
+    r"(?<![\d/])(?P<y>(?:19|20)\d\d)/(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+    r"(?<![\w-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])",
+    # A weekday makes a bare month/day a date ("Wed 01/10", "Tue 3-4").
+    rf"\b(?P<wd>{_weekday_alternatives()})\.?,?[ \t]+(?P<m>1[0-2]|0?[1-9])[/-]"
+    r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/-])",
+    # Day and month without a year ("5 Dec", "28 October"), month and year ("Dec 2025").
+    rf"\b{_WD}{_DAY}[ \t]+{_MON}\b",
+    rf"\b{_MON}[ \t,]+(?P<y>(?:19|20)\d\d)\b",
+    r"(?<![\d/.-])(?P<m>1[0-2]|0?[1-9])/(?P<y>(?:19|20)\d\d)(?![\d/])",
+    # Roman-numeral months (12.IV.2023, 3-XI-1990).
+    rf"(?<![\w.])(?P<d>3[01]|[12]\d|0?[1-9])(?P<sep>[./ -])(?P<rm>{_ROMAN})(?P=sep)"
+    r"(?P<y>(?:19|20)\d\d)\b",
+    # Days in words ("the fifth of March", "March the twenty-first").
+    rf"\b(?:(?:the|The)[ \t]+)?{_DAY_WORD}[ \t]+(?:of|OF)[ \t]+(?:{_MON}|(?P<mon>may))"
+    r"(?:,?[ \t]+(?P<y>(?:19|20)\d\d))?\b",
+    rf"\b{_MON}[ \t]+(?:the[ \t]+)?{_DAY_WORD}\b(?:,?[ \t]+(?P<y>(?:19|20)\d\d)\b)?",
 )
 DATE_REGEXES = tuple(regex.compile(p, CASE_SENSITIVE) for p in DATE_PATTERNS)
 
-_LABELLED = r"\.?\s*(?:number|no\.?|num|nbr|ID|#)?\s*(?:is\s+)?[:#|]?\s*"
+_LABELLED = r"\.?[ \t]*(?:number|no\.?|num|nbr|ID|#)?[ \t]*(?:is[ \t]+)?(?:[:#|]|-(?=[ \t]))?[ \t]*"
 _EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:ext\.?|x|extension)[ \t]*\d{1,5}\b)?"
 # "<any label> No./Number/#/ID <value>": record numbers of every kind in any label style.
-_GENERIC_ID_LABEL = r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*[:#.|]?[ \t]*"
+_GENERIC_ID_LABEL = (
+    r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*(?:[:#.|]|-(?=[ \t]))?[ \t]*"
+)
+# Digits allowed between an SSN label and its value: "(last 4)", "(W-9)", "4 digits".
+_SSN_GAP = r"(?<=last[ \t]?|W-)\d|\d(?=[ \t]?digits)"
 _AGE_UNITS = (
     r"ninety(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|one[- ]hundred(?:(?:[- ]and)?[- ](?:one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -94,7 +161,22 @@ _NOT_AGE_AFTER = (
 # (entity, flags, [(pattern name, regex, score)], context words)
 RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]], ...] = (
     ("EMAIL", IGNORE_CASE, [("email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b", 0.95)], ()),
-    ("URL", IGNORE_CASE, [("url", r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:)]", 0.9)], ()),
+    (
+        "URL",
+        IGNORE_CASE,
+        [
+            ("url", r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:)]", 0.9),
+            # A bare host with a path ("portal.example.org/p/123"): the path makes it a link.
+            (
+                "host and path",
+                r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:com|org|net|edu|gov|health|care|io|us|uk|ca|"
+                r"de|fr|nl|it|es|pl|br|in|ie|info|biz|co|me|app|cloud)/[^\s<>\"']*"
+                r"[^\s<>\"'.,;:)]",
+                0.85,
+            ),
+        ],
+        (),
+    ),
     (
         "IP",
         CASE_SENSITIVE,
@@ -104,7 +186,14 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)"
                 r"(?![\d.]*\d)",
                 0.85,
-            )
+            ),
+            (
+                "ipv6",
+                r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|"
+                r"(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}|"
+                r"(?:[0-9A-Fa-f]{1,4}:){1,7}:)(?![\w:])",
+                0.85,
+            ),
         ],
         (),
     ),
@@ -115,14 +204,16 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("ssn", r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])", 0.9),
             (
                 "ssn last four",
-                r"(?<=\b(?:SSN|social security(?: number| no\.?)?)\b[^\n\d]{0,20})"
+                r"(?<=\b(?:SSN|social security(?: number| no\.?)?)\b(?:[^\n\d]|"
+                + _SSN_GAP
+                + "){0,20})"
                 r"\d{4}\b",
                 0.85,
             ),
             (
                 "ssn labelled",
-                r"(?<=\b(?:SSN|SS\#|social security)\b[^\n\d]{0,25})"
-                r"(?<!\d)\d{3}(?:[ -]?)\d{2}(?:[ -]?)\d{4}\b",
+                r"(?<=\b(?:SSN|SS\#|social security)\b(?:[^\n\d]|" + _SSN_GAP + "){0,40})"
+                r"(?<!\d)\d{3}[ -]?\d{2}[ -]?\d{4}\b",
                 0.9,
             ),
             ("ssn spaced", r"(?<!\d)(?<!\d[ -])\d{3} \d{2} \d{4}(?![\d])", 0.6),
@@ -179,10 +270,16 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "record number",
-                r"(?<=\b(?:account|acct|accession|visit|encounter|FIN|CSN|HAR|case|"
+                r"(?<=\b(?:account|acct|accession|acc|visit|encounter|FIN|CSN|HAR|case|"
                 r"member|policy|subscriber|claim|specimen|plan|badge|group|medicaid|medicare|MBI|"
                 r"HICN|auth|authorization|req|requisition|order|confirmation|chart|beneficiary|"
-                r"employee|insurance|invoice|ticket|referral)" + _LABELLED + ")" + _ID_VALUE,
+                r"employee|insurance|invoice|ticket|referral|ref|reference|incident|screening|"
+                r"subject|randomi[sz]ation|kit|student|passport|plate|registration|tracking|"
+                r"NHS|hosp|hospital|patient|participant|enrol+ment|study|voucher|"
+                r"prescription|rx|transaction|booking|file|record|pager)"
+                + _LABELLED
+                + ")"
+                + _ID_VALUE,
                 0.85,
             ),
             ("labelled number", r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
@@ -192,7 +289,15 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?<![\w.,/-])\d{7,}(?![\w/-]|[.,]\d|\s*(?i:units?|IU|mg|mcg|ml|copies|cells)\b)",
                 0.6,
             ),
-            ("prefixed number", r"(?-i:\b[A-Z][A-Za-z]{0,3}-?\d{6,}\b)", 0.6),
+            ("prefixed number", r"(?-i:\b[A-Z][A-Za-z]{0,3}-?\d{6,}[A-Z]?\b)", 0.6),
+            # Accession-like codes: letters, a two-digit year, a serial ("S24-37215").
+            ("accession shape", r"(?-i:\b[A-Z]{1,3}-?\d{2}-\d{4,7}\b)", 0.6),
+            # "#" right before a code ("#EMT-P 963817", "#A12345").
+            (
+                "hash cued",
+                r"(?<=\#[ \t]?)(?-i:(?=[A-Z0-9 -]*\d)[A-Z][A-Z0-9-]{1,8}(?:[ \t]\d{4,})?\b)",
+                0.7,
+            ),
         ],
         (),
     ),
@@ -216,10 +321,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "license",
-                r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|DL|CDL|permit)"
-                + _LABELLED
-                + ")"
-                + _ID_VALUE,
+                r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|(?-i:DL|CDL)|permit|"
+                r"registration|reg)" + _LABELLED + ")" + _SHORT_ID_VALUE,
                 0.85,
             ),
             ("dea format", r"(?-i:\b[ABCDEFGHJKLMPRSTUX][A-Z]\d{7}\b)", 0.8),
@@ -268,6 +371,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.85,
             ),
             (
+                "city in capitals before state",
+                r"\b[A-Z]{2,}(?:[ \t][A-Z]{2,})?(?=,[ \t]*[A-Z]{2}[ \t]+\d{5})",
+                0.8,
+            ),
+            (
                 "city before zip",
                 rf"(?<=,[ \t]*)(?![A-Z]{{2}}\b){_NAME}(?:[ \t]{_NAME})?"
                 r"(?=,?[ \t]+\d{5}(?:-\d{4})?\b)",
@@ -291,40 +399,57 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         "NAME",
         CASE_SENSITIVE,
         [
-            (
-                "titled",
-                rf"(?<=\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse)\.?[ \t]+){_NAME}"
-                rf"(?:[ \t]+{_NAME})?",
-                0.9,
-            ),
-            (
-                "credentialed",
-                rf"\b{_NAME}[ \t]+{_NAME}(?=,?[ \t]+(?:MD|DO|RN|NP|PA-C|PharmD|PhD)\b)",
-                0.8,
-            ),
+            ("titled", rf"(?<=\b{_TITLES}[ \t]+){_PERSON}", 0.9),
+            ("credentialed", rf"\b{_PERSON}(?=,?[ \t]+{_CREDENTIALS}\b)", 0.8),
+            ("credentialed surname first", rf"\b{_SURNAME_FIRST}(?=,[ \t]*{_CREDENTIALS}\b)", 0.8),
             (
                 "labelled",
-                rf"(?<=\b(?:Patient|PATIENT|Name|NAME|Pt|Caller|Requested by|By|by):?"
-                rf"[ \t]+){_UPPER_NAME},?[ \t]+{_UPPER_NAME}\b",
+                rf"(?<=\b(?:Patient|PATIENT|Name|NAME|Pt|PT|Caller|Requested by|By|by|Subject|"
+                rf"Subscriber|Member|Resident|Client):?[ \t]+){_UPPER_NAME},?[ \t]+{_UPPER_NAME}\b",
                 0.8,
             ),
+            ("initials labelled", r"(?<=\b(?i:initials):?[ \t]+)[A-Z]{2,3}\b", 0.8),
         ],
         (),
     ),
     *(("DATE", CASE_SENSITIVE, [(f"date {i}", p, 0.85)], ()) for i, p in enumerate(DATE_PATTERNS)),
 )
 
-TITLE_BEFORE = regex.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse)\.?[ \t]+$")
+TITLE_BEFORE = regex.compile(rf"\b{_TITLES}[ \t]+(?:{_PARTICLE}[ \t]+)?$")
+# A name used as an eponym: followed (after a possessive, a hyphenated second name or one more
+# capitalised name, as in "Braxton Hicks contractions") by a medical head noun.
 EPONYM_CONTEXT = regex.compile(
-    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?:[ \t]+|-)(?:disease|syndrome|sign|palsy|lymphoma|"
-    r"fracture|esophagus|cyst|"
-    r"disorder|phenomenon|reflex|test|maneuver|chorea|ulcer|encephalopathy|thyroiditis|sarcoma|"
-    r"tumou?r|score|scale|catheter|criteria|classification|procedure|operation|repair|node|"
-    r"contracture|neuroma|anomaly|aneurysm|diverticulum|triad|law|position|hernia|disease's|"
-    r"class|level|inventory|questionnaire|index|thickness|manoeuvre|fundoplication|bypass|stain|"
-    r"staging|grade|rule|formula|en-Y)\b",
+    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?-i:[ \t]+\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?(?:[ \t]+|-)"
+    r"(?:disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
+    r"disorder|phenomenon|reflex|test|maneuver|manoeuvre|chorea|ulcer|encephalopathy|"
+    r"thyroiditis|sarcoma|tumou?r|score|scale|catheter|criteria|classification|procedure|"
+    r"operation|repair|node|contracture|neuroma|anomaly|aneurysm|diverticulum|triad|law|"
+    r"position|hernia|disease's|class|level|inventory|questionnaire|index|thickness|"
+    r"fundoplication|bypass|stain|staging|grade|rule|formula|en-Y|contractions?|gait|monitor|"
+    r"monitoring|chart|pattern|tube|needle|forceps|retractor|incision|block|shunt|valve|"
+    r"bodies|gland|duct|canal|pouch|ratio|equation|"
+    r"technique|splint|cast|traction|dementia|anemia|anaemia|ataxia|dystrophy|"
+    r"neuralgia|neuropathy|murmur|nodes|nodules?|plot|angle|membrane|"
+    r"infarct|lesion|deformity|sclerosis|atrophy|myopathy|paralysis|tremor|lens|stockings?|"
+    r"dressing|drain|syndromes|diseases|flap|graft|puncture|angioplasty)\b",
     regex.IGNORECASE,
 )
+# A brand drug name written with its generic name in brackets ("Eliquis (apixaban)"), or one of
+# the brands most often written alone; neither is a person or a place.
+DRUG_GENERIC_AFTER = regex.compile(r"[ \t]*\((?-i:[a-z]{4,}(?:[ /-][a-z]{3,}|/[A-Z]{3,5})?)\)")
+BRAND_DRUGS = frozenset(
+    """Eliquis Plavix Keppra Symbicort Lipitor Norco Lasix Xarelto Coumadin Tylenol Zofran Keflex
+    Synthroid Protonix Flomax Januvia Jardiance Farxiga Ozempic Trulicity Lantus Humalog Novolog
+    Levemir Entresto Brilinta Pradaxa Zoloft Lexapro Prozac Celexa Wellbutrin Seroquel Abilify
+    Zyprexa Risperdal Depakote Lamictal Neurontin Lyrica Ativan Xanax Klonopin Valium Ambien
+    Advair Spiriva Ventolin Singulair Prednisone Medrol Augmentin Cipro Levaquin Bactrim Zithromax
+    Diflucan Valtrex Tamiflu Humira Enbrel Remicade Stelara Dupixent Motrin Advil Aleve Percocet
+    Dilaudid Ultram Oxycontin Suboxone Narcan Aricept Namenda Sinemet Requip Mirapex Toprol
+    Lopressor Coreg Norvasc Zestril Cozaar Diovan Aldactone Crestor Zocor Zetia Nexium Prilosec
+    Pepcid Reglan Miralax Colace Senokot Dulcolax Imodium Glucophage Amaryl Actos""".split()
+)
+
+
 # A named clinical instrument: up to three capitalised words (or the usual lower-case words of
 # such names) closed by an instrument word, e.g. "Glasgow Coma Scale", "Richmond
 # Agitation-Sedation Scale", "Beck Depression Inventory". Names inside one are not people.
