@@ -231,3 +231,91 @@ def test_tagger_tokenizes_accented_names_and_smooths_neighbours(tmp_path):
     text = "Handoff from B. Ridderhof to Sarah Peña, RN."
     names = {text[s.start : s.end] for s, _ in tagger.predict(text) if s.phi_type == "NAME"}
     assert "Sarah Peña" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "phi_type"),
+    [
+        # a form label after a name is no eponym head ("chart" in "Bell chart")
+        ("Bell, David   Chart #08323762   Encounter 5", "Bell, David", "NAME"),
+        ("Client: Martinez, Michael   Chart #2620263", "Martinez, Michael", "NAME"),
+        # a role in brackets after a surname is no generic drug name
+        ("Message routed to Dickerson (attending).", "Dickerson", "NAME"),
+        # initials of the person spoken to
+        ("Spoke w/ S.R. directly, confirms dob.", "S.R.", "NAME"),
+        ("spoke w/ BA directly about results.", "BA", "NAME"),
+        # street words in the plural and the flat number after them
+        ("Lives at 250 Decker Coves Apt. 483, Lake Kimberly, ID 68556.", "Apt. 483", "ADDRESS"),
+        # UK addresses split over lines: flat, street, town, postcode
+        ("Practice\nFlat 54X\nAmanda Pine\nArmstrongborough\nB7 1TT\n", "Amanda Pine", "ADDRESS"),
+        ("Practice\nFlat 54X\nAmanda Pine\nArmstrongborough\nB7 1TT\n", "Flat 54X", "ADDRESS"),
+        ("Practice\nFlat 54X\nAmanda Pine\nArmstrongborough\nB7 1TT\n", "Armstrongborough", "CITY"),
+    ],
+)
+def test_rules_added_for_names_and_addresses(deid, text, value, phi_type):
+    found = _types(deid, text)
+    assert any(value in span and found[span] == phi_type for span in found), (value, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_drug"),
+    [
+        ("Eliquis (apixaban)", True),
+        ("Zestoretic (lisinopril/HCTZ)", True),
+        ("Okafor (daughter)", False),
+        ("Dickerson (attending)", False),
+        ("Ramos (interpreter)", False),
+    ],
+)
+def test_brand_rule_needs_a_generic_drug_name_in_brackets(text, is_drug):
+    from training.deid import _drug_name
+
+    assert _drug_name(text, 0, text.index(" ")) is is_drug
+
+
+def test_a_street_number_is_not_cut_by_a_surname_first_name_reading(deid):
+    text = "IMAGING\n6764 Renee Mountain, West David, PA 68743\n"
+    found = _types(deid, text)
+    assert found.get("6764 Renee Mountain") == "ADDRESS", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Started Eliquis (apixaban) and Keppra (levetiracetam) today.",
+        "Hx of Wilson disease, Bell's palsy and Parkinson's disease.",
+        "Spoke with ED charge nurse; discussed with ICU team.",
+    ],
+)
+def test_brands_eponyms_and_departments_stay(deid, text):
+    assert deid.detect(text) == [], _types(deid, text)
+
+
+def test_layout_families_vary_name_forms_and_mark_negatives():
+    from training.phi.synth import LAYOUT_FAMILIES, styled_name
+
+    notes = generate_annotated(len(LAYOUT_FAMILIES) * 4, seed=5, families=list(LAYOUT_FAMILIES))
+    names = [n.text[s.start : s.end] for n in notes for s in n.spans if s.phi_type == "NAME"]
+    assert any("," in x for x in names) and any(x.isupper() for x in names)
+    assert any(x.islower() for x in names) and any(". " in x for x in names)
+    uk = [n for n in notes if n.family == "uk_letter"]
+    assert any(
+        "\n" in n.text[s.start : s.end] for n in uk for s in n.spans if s.phi_type == "ADDRESS"
+    )
+    # negatives ("Intensive Care Unit", "Denies", brands) are text, never spans
+    for note in notes:
+        for span in note.spans:
+            assert note.text[span.start : span.end] not in {"Denies", "Dx", "Intensive Care Unit"}
+    assert callable(styled_name)
+
+
+def test_packaged_tagger_does_not_flag_clinical_capitalised_words():
+    tagger = TokenTagger()
+    text = "Dx: pneumonia. Denies chest pain. Seen in clinic. Transferred to Intensive Care Unit."
+    assert [text[s.start : s.end] for s, _ in tagger.predict(text)] == []
+
+
+def test_a_short_date_after_a_visit_to_a_named_place_is_a_date(deid):
+    text = "Pt was seen at Downs Pediatrics 4/10 for follow-up. Pain 4/10."
+    found = [(text[s.start : s.end], s.start) for s in deid.detect(text) if s.phi_type == "DATE"]
+    assert found == [("4/10", text.index("4/10"))]

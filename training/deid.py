@@ -86,8 +86,11 @@ _KIND2TYPE = {
 # Overlaps: the lower priority wins, then the longer span.
 _PRIORITY = {
     "EMAIL": 0, "URL": 0, "SSN": 2, "PHONE": 2, "MRN": 2, "ID": 2, "DEVICE": 2, "LICENSE": 2,
-    "IP": 2, "DATE": 3, "AGE": 3, "NAME": 4, "ADDRESS": 4, "FACILITY": 5, "ZIP": 5, "CITY": 5,
+    "IP": 2, "DATE": 3, "AGE": 3, "ADDRESS": 3, "NAME": 4, "FACILITY": 5, "ZIP": 5, "CITY": 5,
 }  # fmt: skip
+# ADDRESS before NAME: a street rule needs a house number and a street word, while a
+# "Surname, First" rule read "Mountain, West David" (street end, city) as a name and, being
+# longer, cut the street's number and first word out of the replaced text.
 _TAGGER_PRIORITY = 6
 
 _MONTHS = tuple(m.lower() for m in patterns.MONTHS)

@@ -116,6 +116,10 @@ DATE_PATTERNS = (
     rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
     rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
     r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+    # The cue before a place: "seen at Downs Pediatrics 4/10" (a date, not a pain score).
+    r"(?<=\b(?i:seen|admitted|discharged|treated|transferred)[ \t]+(?:at|in|to|from)[ \t]+"
+    r"(?:\p{Lu}[\p{L}'’.-]*[ \t]+){1,4})"
+    r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
     # No cue: only where it cannot be a grade or score ("5/5 strength", "2/6 murmur", "4/10").
     rf"(?<![\w/.+-])(?<!{_SCORE_CUES}[^\n\d]{{0,12}})"
     r"(?P<m>1[0-2]|0?[1-9])/(?P<d>(?!10(?!\d))(?:3[01]|[12]\d|[7-9]|(?<=(?:[7-9]|1[0-2])/)[1-6]))"
@@ -353,8 +357,17 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 "street",
                 r"\b\d{1,6}[ \t]+(?:\p{Lu}\p{Ll}+\.?[ \t]+){1,3}(?:"
                 + "|".join(_STREET_SUFFIXES)
-                + r")\b\.?(?:,?[ \t]+(?:Apt\.|Suite|Unit|#)"
+                + r")s?\b\.?(?:,?[ \t]+(?:Apt\.|Suite|Unit|#)"
                 r"[ \t]*\w+)?",
+                0.85,
+            ),
+            # UK style: the flat on a line of its own, the street on the next ("Flat 7" /
+            # "Lorraine Court"); the street line is any one to four capitalised words.
+            (
+                "flat then street line",
+                r"^[ \t]*(?:Flat|FLAT|Studio|Apartment|Apt\.?|Unit|Suite|Room)[ \t]+"
+                r"\d{1,4}[A-Za-z]?[ \t]*,?[ \t]*\n[ \t]*\d{0,4}[ \t]*"
+                r"\p{Lu}[\p{L}'’.-]+(?:[ \t]+\p{Lu}[\p{L}'’.-]+){0,3}[ \t]*$",
                 0.85,
             ),
             ("po box", r"\bP\.?O\.?[ \t]+Box[ \t]+\d+", 0.85),
@@ -374,6 +387,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 "city in capitals before state",
                 r"\b[A-Z]{2,}(?:[ \t][A-Z]{2,})?(?=,[ \t]*[A-Z]{2}[ \t]+\d{5})",
                 0.8,
+            ),
+            (
+                "town line above uk postcode",
+                r"^[ \t]*\p{Lu}[\p{L}'’-]+(?:[ \t]+\p{Lu}[\p{L}'’-]+){0,2}[ \t]*,?"
+                r"(?=[ \t]*\n[ \t]*[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}[ \t]*$)",
+                0.75,
             ),
             (
                 "city before zip",
@@ -400,6 +419,22 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         CASE_SENSITIVE,
         [
             ("titled", rf"(?<=\b{_TITLES}[ \t]+){_PERSON}", 0.9),
+            # "routed to Dickerson (attending)": a role in brackets names the person before it.
+            (
+                "role in brackets",
+                rf"\b{_PERSON}(?=[ \t]+\((?i:attending|resident|fellow|consultant|registrar|"
+                r"surgeon|covering|on[ -]call|PCP|GP|intern|locum)\))",
+                0.8,
+            ),
+            # "spoke w/ S.R.", "discussed with JT": initials of the person spoken to, not a
+            # department or role abbreviation.
+            (
+                "initials after a conversation",
+                r"(?<=\b(?i:spoke|spoken|talked|met|discussed|speaking)[ \t]+(?:w/|with|to)[ \t]+)"
+                r"(?:(?:[A-Z]\.){2,3}|(?!(?:ED|ER|OR|MD|RN|NP|PA|PT|OT|GP|IR|CT|HR|OB|ID|IT|US|UK|"
+                r"SW|CM|RT|ST|SLP|PCP|ICU|CCU|NICU|EMS|OB|GI|ENT)\b)[A-Z]{2,3}\b)",
+                0.75,
+            ),
             ("credentialed", rf"\b{_PERSON}(?=,?[ \t]+{_CREDENTIALS}\b)", 0.8),
             ("credentialed surname first", rf"\b{_SURNAME_FIRST}(?=,[ \t]*{_CREDENTIALS}\b)", 0.8),
             (
@@ -417,9 +452,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
 
 TITLE_BEFORE = regex.compile(rf"\b{_TITLES}[ \t]+(?:{_PARTICLE}[ \t]+)?$")
 # A name used as an eponym: followed (after a possessive, a hyphenated second name or one more
-# capitalised name, as in "Braxton Hicks contractions") by a medical head noun.
+# capitalised name, as in "Braxton Hicks contractions") by a medical head noun. One space at
+# most before the noun, and no field cue after it: in "Bell, David   Chart #0832" the column gap
+# and the "#" show a form label, not "Bell chart" (that reading leaked the name).
 EPONYM_CONTEXT = regex.compile(
-    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?-i:[ \t]+\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?(?:[ \t]+|-)"
+    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?-i:[ \t]\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?(?:[ \t]|-)"
     r"(?:disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
     r"disorder|phenomenon|reflex|test|maneuver|manoeuvre|chorea|ulcer|encephalopathy|"
     r"thyroiditis|sarcoma|tumou?r|score|scale|catheter|criteria|classification|procedure|"
@@ -431,12 +468,23 @@ EPONYM_CONTEXT = regex.compile(
     r"technique|splint|cast|traction|dementia|anemia|anaemia|ataxia|dystrophy|"
     r"neuralgia|neuropathy|murmur|nodes|nodules?|plot|angle|membrane|"
     r"infarct|lesion|deformity|sclerosis|atrophy|myopathy|paralysis|tremor|lens|stockings?|"
-    r"dressing|drain|syndromes|diseases|flap|graft|puncture|angioplasty)\b",
+    r"dressing|drain|syndromes|diseases|flap|graft|puncture|angioplasty)\b"
+    r"(?![ \t]*(?:#|:|(?-i:No\.?|NO\.?|Number|number)\b|\d))",
     regex.IGNORECASE,
 )
 # A brand drug name written with its generic name in brackets ("Eliquis (apixaban)"), or one of
 # the brands most often written alone; neither is a person or a place.
-DRUG_GENERIC_AFTER = regex.compile(r"[ \t]*\((?-i:[a-z]{4,}(?:[ /-][a-z]{3,}|/[A-Z]{3,5})?)\)")
+# The bracketed word must end like a generic drug name: "Dickerson (attending)" and
+# "Burns (daughter)" are people with their role, and the brand rule had kept them.
+_GENERIC_END = (
+    r"(?:pril|olol|statin|sartan|dipine|mab|nib|azole|cillin|mycin|micin|cycline|floxacin|xaban|"
+    r"gatran|parin|farin|gliptin|gliflozin|formin|glitazone|tide|ide|ine|one|pam|lam|setron|"
+    r"sone|oxin|vir|ase|grel|osin|lukast|terol|tropium|fen|phen|done|zine|pine|triptan|caine|"
+    r"bital|dronate|ate|zole|ium|etam|ol|rin|lin|min|xin|pin|cin|tin|il|ex)"
+)
+DRUG_GENERIC_AFTER = regex.compile(
+    rf"[ \t]*\((?-i:[a-z]{{2,}}{_GENERIC_END}(?:[ /-][a-z]{{3,}}|/[A-Z]{{3,5}})?)\)"
+)
 BRAND_DRUGS = frozenset(
     """Eliquis Plavix Keppra Symbicort Lipitor Norco Lasix Xarelto Coumadin Tylenol Zofran Keflex
     Synthroid Protonix Flomax Januvia Jardiance Farxiga Ozempic Trulicity Lantus Humalog Novolog

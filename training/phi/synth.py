@@ -116,7 +116,11 @@ _PLACE_HEADS = "Bay River Oak Pine Cedar Maple Lake Sun North Willow Stone Elm F
 _PLACE_TAILS = "front bend ridge crest view wood field haven dale brook side gate vale hurst mont"
 _SAINTS = ("Luke", "Jude", "Mary", "Anne", "Vincent", "Joseph", "Francis", "Agnes", "Catherine")
 # Locales of the extra name pool (Latin script): patients are not all named as in en_US.
-NAME_LOCALES = ("de_DE", "es_MX", "fr_FR", "it_IT", "pl_PL", "pt_BR", "nl_NL", "en_IN", "yo_NG")
+NAME_LOCALES = (
+    "de_DE", "es_MX", "fr_FR", "it_IT", "pl_PL", "pt_BR", "nl_NL", "en_IN", "yo_NG", "tr_TR",
+    "ga_IE", "es_ES", "cs_CZ", "sv_SE", "fi_FI", "ro_RO", "hu_HU", "pt_PT", "en_GB", "en_IE",
+    "hr_HR", "sk_SK", "da_DK", "nl_BE",
+)  # fmt: skip
 _CITIES = (
     "Springfield",
     "Riverside",
@@ -389,6 +393,254 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "{nurse_first} {nurse_last}, MSW",
     ),
 }
+# Layouts beyond prose: "Field: value" forms, pipe and tab tables, ALL-CAPS headers, sign-offs,
+# message threads, letters with multi-line addresses, meeting lists. Their slots {nm1}..{nm6} are
+# names in a random written form (see ``styled_name``); {hdr*}, {cap*}, {unit} and {brand} are
+# capitalised words that are no PHI, so that the tagger learns them as negatives.
+LAYOUT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "field_form": (
+        "{hdr1}",
+        "Patient Name:\t{nm1}",
+        "DOB:\t{dob}\tSex: {sex}",
+        "Home address:\t{street2}, {city}, {state} {zip4}",
+        "Primary contact:\t{nm2} ({rel})\tTel: {phone}",
+        "Responsible clinician:\t{nm3}, {cred}",
+        "Location:\t{unit}",
+        "Dx:\t{epo}",
+        "?Current meds:\t{brand}, {drug}",
+        "{cap1}: {cap2}. Denies chest pain.",
+        "Completed by:\t{nm4}\tDate: {date1}",
+    ),
+    "pipe_table": (
+        "{hdr2}",
+        "| Drug | Dose | Prescriber | Last fill |",
+        "| {brand} | 20 mg | {nm1} | {date1} |",
+        "| {drug} | 5 mg | {nm_init} | {date2} |",
+        "?| {drug2} | 1 tab | {sur1} | {date3} |",
+        "Prescribers (NPI): {sur2} - {npi}, {sur3} - {npi}",
+        "Reviewed with {rel} {nm2}; {cap1} no changes.",
+        "{cap3} {unit} pharmacist {nm3}",
+    ),
+    "tab_roster": (
+        "{hdr1}\t{date1}",
+        "Role\tName\tContact",
+        "Nurse\t{nm1}\text {ext}",
+        "Physician\t{nm2}\tpager {phone_bare}",
+        "Next of kin\t{nm3} ({rel})\t{phone}",
+        "?Interpreter\t{nm4}\tID #{badge}",
+        "Bed {bed}, {unit}. {cap1} {epo}.",
+    ),
+    "caps_report": (
+        "{facility_caps} - {hdr_caps}",
+        "PATIENT: {nm_caps}    MRN: {mrn}    DOB: {dob}",
+        "REFERRING: DR {sur_caps}    UNIT: {unit_caps}",
+        "{hdr_caps2}",
+        "FINDINGS CONSISTENT WITH {epo_caps}. {cap_caps} ACUTE CHANGE.",
+        "?CALLED TO {nm2_caps} AT {phone} ON {date2}.",
+        "DICTATED BY: {nm3_caps}, {cred}",
+    ),
+    "message_thread": (
+        "From: {nm1} <{email}>",
+        "To: {unit} front desk",
+        "Sent: {date1}",
+        "Subject: RE: {rel}'s appointment",
+        "{greeting} {first2},",
+        "{nm3} asked me to pass on that the {brand} dose changed. Please call {phone}.",
+        "{signoff}",
+        "{nm2}",
+        "> On {date2}, {nm1} wrote:",
+        "> Can {title} {sur1} come in earlier? {cap1} since {date_short}.",
+        "> {signoff}",
+        "> {first1}",
+    ),
+    "uk_letter": (
+        "{facility_bare}",
+        "{uk_address}",
+        "{uk_town}",
+        "{uk_postcode}",
+        "Tel: {phone}",
+        "{date1}",
+        "Dear Dr {sur1},",
+        "Re: {nm1}, DOB {dob}, NHS No. {nhs}",
+        "Thank you for seeing this {age}-year-old with {epo}. {cap1} {brand}.",
+        "?Lives with her {rel}, {nm2}, who is the main carer.",
+        "{signoff}",
+        "Dr {nm3}",
+        "{hdr_title}",
+        "{facility2}",
+    ),
+    "signoff_note": (
+        "{hdr_title} note {date1}",
+        "Seen on {unit} with {rel} {nm1}. {cap1} {epo}; {cap2} {brand}.",
+        "?Plan discussed with {nm2} ({cred}) by phone {phone}.",
+        "{signoff}",
+        "Signed {sur_first}, {cred}",
+        "cc: {sur1} (attending), {facility_bare}",
+    ),
+    "meeting_list": (
+        "{hdr_caps} - {date1}",
+        "Present: Dr {nm1} ({hdr_title}); Dr {nm_init} ({hdr_title2}); {nm2}, {cred}",
+        "Apologies: {nm3}",
+        "Case 1: {nm4} | {mrn} | {age} y | {epo}",
+        "Outcome: {cap1} {brand}; to be seen in clinic on {date2} by {sur1}.",
+        "Minutes taken by {nm_lower}",
+    ),
+    "nursing_chat": (
+        "{date1} {hhmm} K+ 6.2 called to {nm_lower} rn, {unit_lower}; read back ok",
+        "{hhmm2} spoke w/ {rel} {first_lower} re: {epo}",
+        "?{hhmm2} left vm for {sur_lower} at {phone_bare}",
+        "{cap1} pain. {brand} given. {nm2} aware.",
+    ),
+}
+_HEADERS = (
+    "PROGRESS NOTE", "HISTORY AND PHYSICAL", "REVIEW OF SYSTEMS", "ASSESSMENT AND PLAN",
+    "DISCHARGE INSTRUCTIONS", "PATIENT CARE REPORT", "DEPARTMENT OF DIAGNOSTIC IMAGING",
+    "PRIOR AUTHORIZATION REQUEST", "SKILLED NURSING VISIT", "TELEHEALTH VISIT", "CHIEF COMPLAINT",
+    "PAST MEDICAL HISTORY", "MULTIDISCIPLINARY MEETING", "INFORMED CONSENT", "OPERATIVE REPORT",
+    "CARE PLAN", "MEDICATION LIST", "INCIDENT REPORT", "INTERFACILITY TRANSFER", "CONTACT LOG",
+)  # fmt: skip
+_TITLE_HEADERS = (
+    "Case Management", "Social Work", "Physiotherapy", "Occupational Therapy", "Medical Oncology",
+    "Radiation Oncology", "Member Services", "Wound Care", "Infection Control", "Palliative Care",
+    "Consultant Physician", "Clinical Nurse Specialist", "Speech and Language Therapy",
+    "Health Information Management", "Utilization Review", "Patient Safety", "Cardiology",
+    "Diabetes Education", "Internal Medicine", "General Surgery",
+)  # fmt: skip
+_WARD_UNITS = (
+    "Intensive Care Unit", "Medical Intensive Care Unit", "Step-Down Unit", "4 West", "Ward 6",
+    "Emergency Department", "Labor and Delivery", "Cardiac Cath Lab", "Operating Room", "PACU",
+    "Oncology Day Unit", "Acute Medical Unit", "Neonatal ICU", "Burns Unit", "Endoscopy Suite",
+)  # fmt: skip
+_CLINICAL_CAPS = (
+    "Dx", "Denies", "Reports", "Continue", "Hold", "Resume", "Tolerating", "Afebrile", "Alert",
+    "Oriented", "Ambulating", "Pending", "Noted", "Impression", "Rx", "Sx", "Tx", "Hx", "PMH",
+    "NKDA", "Neuro", "Resp", "Abd", "Labs", "Echo", "Bilateral", "Left", "Right", "Grade",
+    "Stage", "Nil", "Tablet", "Camera", "Specimen", "Bill", "Best", "Reviewed", "Attested",
+    "Cosigned", "Worsening", "Improved", "Unchanged", "Advised", "Counselled", "Escalated",
+)  # fmt: skip
+_SIGNOFFS = (
+    "Kind regards,", "Best wishes,", "Many thanks,", "Yours sincerely,", "Yours faithfully,",
+    "Regards,", "Thanks,", "Warm regards,", "With best wishes,", "Cheers,",
+)  # fmt: skip
+_GREETINGS = ("Hi", "Hello", "Dear", "Good morning")
+_PARTICLES = (
+    "van", "van der", "van den", "de", "de la", "del", "da", "dos", "von", "le", "di", "Mac",
+    "Ó", "Ní", "O'", "bin", "al-",
+)  # fmt: skip
+
+
+def styled_name(p: _People, surname_only: bool = False) -> str:
+    """A name as records write it: surname first, initials, particles, hyphens, either case.
+
+    Args:
+        p: The note's people (random source and name pools).
+        surname_only: Only the (possibly compound) surname.
+
+    Returns:
+        "Ana van der Berg", "KOWALSKI, Jan", "J. Ó Briain", "maria lopez-vidal" and the like.
+    """
+    rng = p.rng
+    last = p.last()
+    roll = rng.random()
+    if roll < 0.18:
+        particle = rng.choice(_PARTICLES)
+        joiner = "" if particle.endswith(("'", "-")) else " "
+        last = f"{particle}{joiner}{last}"
+    elif roll < 0.3:
+        last = f"{last}-{p.last()}"
+    elif roll < 0.38:
+        last = f"{last} {p.last()}"
+    if surname_only:
+        return last
+    first = p.first()
+    form = rng.random()
+    if form < 0.35:
+        name = f"{first} {last}"
+    elif form < 0.55:
+        name = f"{last}, {first}"
+    elif form < 0.65:
+        name = f"{last.upper()}, {first}"
+    elif form < 0.8:
+        name = f"{first[0]}. {last}"
+    else:
+        name = f"{first} {rng.choice('ABCDEFGHJKLMNPRSTW')}. {last}"
+    case = rng.random()
+    return name.upper() if case < 0.1 else name.lower() if case < 0.16 else name
+
+
+def _uk_address(p: _People) -> str:
+    """A UK address's first lines: flat or house, then the street, on separate lines."""
+    rng = p.rng
+    street = f"{p.last()} {rng.choice(('Court', 'Road', 'Lane', 'Close', 'Mews', 'Gardens'))}"
+    if rng.random() < 0.5:
+        kind = rng.choice(("Flat", "Studio", "Apartment", "Unit"))
+        number = f"{rng.randint(1, 99)}{rng.choice(('', '', 'a', 'B', 'c'))}"
+        return f"{kind} {number}\n{street}"
+    return f"{rng.randint(1, 250)} {street}"
+
+
+def _uk_postcode(rng: random.Random) -> str:
+    area = "".join(rng.choice("ABCDEGHKLMNPRSTWY") for _ in range(rng.randint(1, 2)))
+    tail = "".join(rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
+    return f"{area}{rng.randint(1, 99)} {rng.randint(1, 9)}{tail}"
+
+
+def _layout_slots(p: _People, slots: dict) -> dict[str, tuple[str, str | None]]:
+    """Slots of ``LAYOUT_FAMILIES``: styled names, negatives and UK addresses."""
+    from training.phi.patterns import BRAND_DRUGS
+
+    rng, d = p.rng, p.digits
+    names = {f"nm{i}": (styled_name(p), "NAME") for i in range(1, 7)}
+    surnames = {f"sur{i}": (styled_name(p, surname_only=True), "NAME") for i in range(1, 4)}
+    first = p.first()
+    out: dict[str, tuple[str, str | None]] = {**names, **surnames}
+    out.update(
+        {
+            "nm_init": (f"{p.first()[0]}. {styled_name(p, surname_only=True)}", "NAME"),
+            "nm_caps": (names["nm1"][0].upper(), "NAME"),
+            "nm2_caps": (names["nm2"][0].upper(), "NAME"),
+            "nm3_caps": (names["nm3"][0].upper(), "NAME"),
+            "sur_caps": (surnames["sur1"][0].upper(), "NAME"),
+            "nm_lower": (f"{p.first()} {p.last()}".lower(), "NAME"),
+            "sur_lower": (p.last().lower(), "NAME"),
+            "first_lower": (first.lower(), "NAME"),
+            "first1": (first, "NAME"),
+            "first2": (p.first(), "NAME"),
+            "sur_first": (f"{p.last()}, {p.first()}", "NAME"),
+            "facility_caps": (slots["facility"][0].upper(), "FACILITY"),
+            "hdr1": (rng.choice(_HEADERS + _TITLE_HEADERS), None),
+            "hdr2": (rng.choice(_HEADERS), None),
+            "hdr_caps": (rng.choice(_HEADERS), None),
+            "hdr_caps2": (rng.choice(_TITLE_HEADERS).upper(), None),
+            "hdr_title": (rng.choice(_TITLE_HEADERS), None),
+            "hdr_title2": (rng.choice(_TITLE_HEADERS), None),
+            "unit": (rng.choice(_WARD_UNITS), None),
+            "unit_caps": (rng.choice(_WARD_UNITS).upper(), None),
+            "unit_lower": (rng.choice(_WARD_UNITS).lower(), None),
+            "epo_caps": (slots["epo"][0].upper(), "KEEP"),
+            "cap_caps": (rng.choice(_CLINICAL_CAPS).upper(), None),
+            "brand": (rng.choice(sorted(BRAND_DRUGS)), None),
+            "signoff": (rng.choice(_SIGNOFFS), None),
+            "greeting": (rng.choice(_GREETINGS), None),
+            "sex": (rng.choice(("F", "M")), None),
+            "ext": (d(4), None),
+            "bed": (str(rng.randint(1, 40)), None),
+            "hhmm": (f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", None),
+            "hhmm2": (f"{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}", None),
+            "street2": (p.fake.street_address(), "ADDRESS"),
+            "zip4": (f"{p.fake.zipcode()}-{d(4)}", "ZIP"),
+            "uk_address": (_uk_address(p), "ADDRESS"),
+            "uk_town": (p.city(), "CITY"),
+            "uk_postcode": (_uk_postcode(rng), "ZIP"),
+            "nhs": (f"{d(3)} {d(3)} {d(4)}", "ID"),
+        }
+    )
+    for i in (1, 2, 3):
+        out[f"cap{i}"] = (rng.choice(_CLINICAL_CAPS), None)
+    return out
+
+
+FAMILIES.update(LAYOUT_FAMILIES)
 # Families rendered wholly in one case (scanned faxes shout; dictation comes out in lower case).
 FAMILY_CASE = {"fax_cover": "upper", "dictation_transcript": "lower"}
 # Our own held-out families: never in the tagger's training with --hold-out; scored alone.
@@ -604,6 +856,7 @@ def _slots(rng: random.Random, fake: Faker) -> dict[str, tuple[str, str | None]]
         slots[f"date{index}"] = (rng.choice(DATE_FORMATS)(when), "DATE")
     slots.update(_structured(p))
     slots.update(_more_slots(p, slots, day, dob, age))
+    slots.update(_layout_slots(p, slots))
     return slots
 
 
