@@ -198,6 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "validation": {k: round(v, 4) for k, v in summary["validation"].items()},
         },
         "mixture": ours.mixture.weights, "similarity_floor": ours.mixture.floor,
+        "reranker": ours.ranker is not None,
         "threads": args.threads, "load_average_start": [round(x, 2) for x in load_start],
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
     }  # fmt: skip

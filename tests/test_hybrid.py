@@ -152,9 +152,16 @@ def test_onnx_runtime_matches_torch(trained, notes, tmp_path) -> None:
     assert loaded.set_runtime("auto") == "onnx"
     assert loaded.onnx_graph().name == ONNX_FILES["int8"]
     assert np.abs(loaded.encoder.encode(segments) - eager).max() < 0.1
-    # The same code sets; two near-equal confidences may swap places under INT8 rounding.
-    onnx_codes = [set(r["suggested_codes"]) for r in loaded.predict(texts)]
-    assert onnx_codes == [set(r["suggested_codes"]) for r in model.predict(texts)]
+    # Nearly the same code sets: the re-ranker's trees split on description similarities, so
+    # INT8 rounding can move a code near its threshold across it (one code in 12 notes, seen
+    # once); the FP32 graph gives the same sets.
+    eager_codes = [set(r["suggested_codes"]) for r in model.predict(texts)]
+    int8_codes = [set(r["suggested_codes"]) for r in loaded.predict(texts)]
+    shared = sum(len(a & b) for a, b in zip(int8_codes, eager_codes, strict=True))
+    either = sum(len(a | b) for a, b in zip(int8_codes, eager_codes, strict=True))
+    assert shared / either >= 0.9
+    loaded.encoder.use_onnx(tmp_path / "hybrid" / ONNX_FILES["fp32"])
+    assert [set(r["suggested_codes"]) for r in loaded.predict(texts)] == eager_codes
 
 
 @pytest.mark.slow

@@ -7,15 +7,21 @@ Scores of a note for each candidate code:
 * ``knn``: share of the ``knn_k`` most similar training notes (TF-IDF cosine, weighted by
   similarity) that carry the code (every code seen in training, even once);
 * ``embedding``: logistic regression on the note's mean segment embedding (frozen encoder);
+* ``lexical``: IDF-weighted share of the code text's content words present in the note
+  (``training.lexical``), a re-ranker feature;
 * ``description``: highest cosine similarity between an affirmed segment of the note and the
   code's ICD-10-CM description plus inclusion terms. It is the only score of codes never seen
   in training, and it locates the evidence spans returned with each suggestion.
 
+A second stage re-ranks each note's candidate codes (the union of every score's top codes)
+with gradient-boosted trees over those scores, their ranks, the code's prior frequency and its
+category's scores (``training.rerank``), trained on cross-fitted first-stage scores.
+
 The long note is read as a sequence of short segments (clauses), each embedded separately, and
 pooled over the whole note (mean for the note vector, max for description matching), so nothing
-is lost to truncation. The mixed score is mapped to a probability by Platt scaling, and
-thresholds (global, and per code where the validation data supports it) are tuned on that
-probability.
+is lost to truncation. The re-ranker's log-odds (or, without a re-ranker, the mixed score) are
+mapped to a probability by Platt scaling, and thresholds (global, and per code where the
+validation data supports it) are tuned on that probability.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from training.calibrate import apply_platt, fit_platt, per_code_thresholds, thre
 from training.encoder import SentenceEncoder, check_runtime, export_onnx, quantize_int8
 from training.evidence import Segment, affirmed, evidence_spans, mark_negations, split_segments
 from training.labels import candidate_codes, code_texts
+from training.lexical import DescriptionLexicon
 from training.linear import fit_logistic
 from training.model import (
     ENCODER_DIR,
@@ -53,6 +60,13 @@ from training.model import (
     sigmoid,
     suggestions,
     torch_threads,
+)
+from training.rerank import (
+    CodeGroups,
+    TreeEnsemble,
+    fit_reranker,
+    pair_table,
+    reranked_log_odds,
 )
 from validation.calibration import expected_calibration_error, suggestion_outcomes
 from validation.metrics import evaluate_codes, ranking_metrics
@@ -76,6 +90,12 @@ WEIGHT_GRID = {
 SIMILARITY_FLOORS = (0.3, 0.45)
 # Evidence spans past the best one must reach this cosine similarity.
 EVIDENCE_MIN_SCORE = 0.3
+# Folds of the cross-fitting that gives the re-ranker first-stage scores of unseen notes: the
+# validation notes are one fold, the training notes are shuffled into the others.
+CROSS_FOLDS = 5
+# Neighbours consulted by the wide neighbour score, a re-ranker feature.
+WIDE_KNN_K = 50
+RANKER_PREFIX = "ranker_"
 
 
 @dataclass
@@ -133,6 +153,7 @@ class HybridCoder(CodingModel):
         mixture: Component weights and similarity floor.
         settings: ``train.hybrid`` values used at prediction (``max_segments``,
             ``evidence_top_n``, ``knn_k``, ``ngram_max``) and the calibration.
+        lexicon: Stems of the code texts; built from ICD-10-CM when not given.
         **kwargs: ``threshold``, ``top_k``, ``max_note_chars`` of ``CodingModel``.
     """
 
@@ -147,6 +168,7 @@ class HybridCoder(CodingModel):
         seen: np.ndarray,
         mixture: Mixture,
         settings: dict[str, Any],
+        lexicon: DescriptionLexicon | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(labels, **kwargs)
@@ -156,6 +178,9 @@ class HybridCoder(CodingModel):
         self.per_code: dict[str, float] = {}
         self.calibration = (1.0, 0.0)
         self.folder: Path | None = None
+        self.ranker: TreeEnsemble | None = None
+        self.groups = CodeGroups(self.labels)
+        self.lexicon = lexicon or DescriptionLexicon.build(code_texts(self.labels))
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -177,10 +202,12 @@ class HybridCoder(CodingModel):
         features.tfidf = sp.csr_matrix(
             self.classifiers.vectorizer.transform(marked), dtype=np.float32
         )
+        features.components = {"lexical": self.lexicon.coverage(marked)}
         features.components = self._components(features)
         return features
 
     def _components(self, features: NoteFeatures) -> dict[str, np.ndarray]:
+        """First-stage scores; a ``description`` already in ``features`` is reused."""
         c, n = self.classifiers, features.tfidf.shape[0]
         tfidf = np.zeros((n, len(self.labels)), dtype=np.float32)
         embedding = np.zeros_like(tfidf)
@@ -190,11 +217,16 @@ class HybridCoder(CodingModel):
         embedding[:, c.tfidf_columns] = sigmoid(
             features.note_embeddings @ c.embedding_coef.T + c.embedding_intercept
         )
+        description = features.components.get("description")
+        if description is None:
+            description = self._description(features.segment_embeddings)
         return {
             "tfidf": tfidf,
             "embedding": embedding,
             "knn": neighbour_scores(features.tfidf, c, self.settings["knn_k"]),
-            "description": self._description(features.segment_embeddings),
+            "knn_wide": neighbour_scores(features.tfidf, c, WIDE_KNN_K),
+            "description": description,
+            "lexical": features.components["lexical"],
         }
 
     def _description(self, segment_embeddings: list[np.ndarray]) -> np.ndarray:
@@ -205,10 +237,18 @@ class HybridCoder(CodingModel):
                 out[row] = (embeddings @ self.code_embeddings.T).max(axis=0)  # (S, C) -> (C,)
         return out
 
+    def raw_scores(self, components: dict[str, np.ndarray]) -> np.ndarray:
+        """Uncalibrated ``(notes, labels)`` scores: re-ranker log-odds, else the mixture."""
+        mixed = self.mixture.mix(components, self.seen)
+        if self.ranker is None:
+            return mixed
+        prior = code_prior(self.classifiers)
+        table = pair_table(components, mixed, self.seen, prior, self.groups)
+        return reranked_log_odds(self.ranker, table, mixed)
+
     def probabilities(self, features: NoteFeatures) -> np.ndarray:
-        """Calibrated probabilities ``(notes, labels)`` of mixed scores."""
-        raw = self.mixture.mix(features.components, self.seen)
-        return apply_platt(raw, *self.calibration)
+        """Calibrated probabilities ``(notes, labels)``."""
+        return apply_platt(self.raw_scores(features.components), *self.calibration)
 
     def _score(self, notes: list[str]) -> np.ndarray:
         with torch_threads(None):
@@ -292,6 +332,7 @@ class HybridCoder(CodingModel):
             "segment_max_length": self.encoder.max_length,
             "weights": self.mixture.weights,
             "similarity_floor": self.mixture.floor,
+            "reranker": self.ranker is not None,
         }
 
     def _save_weights(self, folder: Path) -> None:
@@ -309,6 +350,9 @@ class HybridCoder(CodingModel):
             embedding_intercept=c.embedding_intercept, code_embeddings=self.code_embeddings,
             seen=self.seen, **_sparse("neighbours", c.neighbours),
             **_sparse("neighbour_codes", c.neighbour_codes),
+            **(self.ranker.to_arrays(RANKER_PREFIX) if self.ranker is not None else {}),
+            lexicon_stems=np.asarray(self.lexicon.stems, dtype=str),
+            **_sparse("lexicon_weights", self.lexicon.weights),
         )  # fmt: skip
         self._save_onnx(folder)
 
@@ -349,9 +393,12 @@ class HybridCoder(CodingModel):
         )  # fmt: skip
         encoder = SentenceEncoder.from_folder(folder / ENCODER_DIR, config["segment_max_length"])
         mixture = Mixture(config["weights"], config["similarity_floor"])
+        lexicon = DescriptionLexicon(
+            data["lexicon_stems"].tolist(), _unsparse("lexicon_weights", data)
+        )
         model = cls(
             labels, encoder, classifiers, data["code_embeddings"], data["seen"], mixture,
-            {key: config[key] for key in SETTING_KEYS}, threshold=threshold,
+            {key: config[key] for key in SETTING_KEYS}, lexicon, threshold=threshold,
             top_k=config["top_k"], max_note_chars=config["max_note_chars"],
         )  # fmt: skip
         saved = read_model_json(folder, "thresholds.json")
@@ -359,6 +406,8 @@ class HybridCoder(CodingModel):
         calibration = saved.get("calibration", {})
         model.calibration = (calibration.get("slope", 1.0), calibration.get("intercept", 0.0))
         model.folder = folder
+        if config.get("reranker", False):
+            model.ranker = TreeEnsemble.from_arrays(data, RANKER_PREFIX)
         return model
 
 
@@ -376,6 +425,12 @@ def _sparse(name: str, matrix: sp.csr_matrix) -> dict[str, np.ndarray]:
 def _unsparse(name: str, data: dict[str, np.ndarray]) -> sp.csr_matrix:
     parts = (data[f"{name}_data"], data[f"{name}_indices"], data[f"{name}_indptr"])
     return sp.csr_matrix(parts, shape=tuple(data[f"{name}_shape"]))
+
+
+def code_prior(classifiers: Classifiers) -> np.ndarray:
+    """``(labels,)`` share of the neighbour index's notes carrying each code."""
+    codes = classifiers.neighbour_codes
+    return np.asarray(codes.mean(axis=0), dtype=np.float32).ravel()
 
 
 def _mean_rows(per_note: list[np.ndarray], dim: int) -> np.ndarray:
@@ -411,9 +466,20 @@ def _logistic(features: Any, targets: np.ndarray, c_value: float) -> tuple:
 
 
 def fit_classifiers(
-    model: HybridCoder, notes: list[str], codes: Sequence[Sequence[str]], params: TrainParams
+    model: HybridCoder,
+    notes: list[str],
+    codes: Sequence[Sequence[str]],
+    params: TrainParams,
+    embedded: NoteFeatures | None = None,
 ) -> NoteFeatures:
     """Fit TF-IDF, both regressions and the neighbour index of ``model`` on ``notes``.
+
+    Args:
+        model: The coder whose classifiers are replaced.
+        notes: Training notes.
+        codes: Their gold codes.
+        params: The ``train`` section.
+        embedded: The notes' segments and embeddings when already computed (``model.embed``).
 
     Returns:
         The training notes' features (segments and embeddings, reusable for other fits).
@@ -427,7 +493,7 @@ def fit_classifiers(
     targets = multi_hot(codes, [model.labels[j] for j in frequent])
     c.tfidf_columns = frequent
     c.tfidf_coef, c.tfidf_intercept = _logistic(tfidf, targets, params.hybrid.C)
-    features = model.embed(notes)
+    features = model.embed(notes) if embedded is None else embedded
     c.embedding_coef, c.embedding_intercept = _logistic(features.note_embeddings, targets, 1.0)
     c.neighbours = tfidf
     c.neighbour_codes = sp.csr_matrix(multi_hot(codes, model.labels))
@@ -508,20 +574,26 @@ def fit_hybrid(
     val_texts: Sequence[str],
     val_codes: Sequence[Sequence[str]],
 ) -> tuple[HybridCoder, dict[str, float]]:
-    """Fit the hybrid coder, tune its mixture, calibration and thresholds on validation.
+    """Fit the hybrid coder, tune its mixture, re-ranker, calibration and thresholds.
+
+    The first stage is cross-fitted (``CROSS_FOLDS`` folds, the validation notes being one):
+    every labelled note gets scores from classifiers that did not see it. The mixture is
+    tuned on the validation fold; a re-ranker trained on the other folds scores the validation
+    fold, on which calibration and thresholds are tuned. With ``hybrid.refit`` the re-ranker is
+    then retrained on every fold and the classifiers on every labelled note.
 
     Args:
         params: The ``train`` section (``hybrid`` and ``baseline`` sub-sections used).
         train_texts: Training notes.
         train_codes: Their gold codes.
-        val_texts: Validation notes (tuning only; refitted on when ``hybrid.refit``).
+        val_texts: Validation notes (tuning; refitted on when ``hybrid.refit``).
         val_codes: Their gold codes.
 
     Returns:
-        The model and a summary: ``val_map_tuned``, ``threshold``, ``codes_seen``,
-        ``codes_unseen_candidates``, ``seconds``, ``validation`` (set and ranking metrics plus
-        ``ece`` on the validation notes, before any refit) and ``outcomes`` (confidence and
-        correctness of each validation suggestion, for a reliability diagram).
+        The model and a summary: ``val_map_tuned`` (first-stage mixture), ``threshold``,
+        ``codes_seen``, ``codes_unseen_candidates``, ``seconds``, ``validation`` (set and
+        ranking metrics plus ``ece`` on the validation notes, before any refit) and
+        ``outcomes`` (confidence and correctness of each validation suggestion).
 
     Raises:
         ModelError: Bad notes, an empty label space or an unusable encoder.
@@ -531,27 +603,39 @@ def fit_hybrid(
     train_notes = check_notes(train_texts, params.max_note_chars)
     val_notes = check_notes(val_texts, params.max_note_chars)
     train_gold, val_gold = [list(c) for c in train_codes], [list(c) for c in val_codes]
+    refit = params.hybrid.refit and bool(val_notes)
+    notes, gold = train_notes + val_notes, train_gold + val_gold
     with torch_threads(params.threads):
-        model, seen_codes = _candidates_model(params, train_gold)
-        train_features = fit_classifiers(model, train_notes, train_gold, params)
+        model, seen_codes = _candidates_model(params, gold if refit else train_gold)
+        embedded = model.embed(notes)
+        embedded.components["description"] = model._description(embedded.segment_embeddings)
+        embedded.components["lexical"] = model.lexicon.coverage([mark_negations(n) for n in notes])
 
-        # Mixture, calibration and thresholds on validation scores of the fitted parts.
-        val_features = model.features(val_notes)
+        # First stage, cross-fitted; mixture tuned on the validation fold.
+        folds = cross_folds(len(train_notes), len(val_notes), params.seed)
+        scored = cross_fit(model, notes, gold, embedded, folds, params)
         model.mixture, tuned_map = tune_mixture(
-            val_features.components, model.seen, model.labels, val_gold
+            scored[0].components, scored[0].seen, model.labels, val_gold
         )
-        raw = model.mixture.mix(val_features.components, model.seen)
-        model.calibration = fit_platt(raw, multi_hot(val_gold, model.labels))
+
+        # Re-ranker on the training folds, judged (and calibrated) on the validation fold.
+        tables, targets = _pair_tables(model, scored, gold)
+        model.ranker = fit_reranker(tables[1:], targets[1:], params.seed) if val_notes else None
+        raw = _validation_raw(model, scored[0], tables[0])
+        model.calibration = fit_platt(raw, targets[0])
         probabilities = apply_platt(raw, *model.calibration)
         model.threshold, model.per_code = per_code_thresholds(
             probabilities, model.labels, val_gold, params.hybrid.per_code_min_positives
         )
         validation, outcomes = held_out_scores(model, probabilities, val_gold)
 
-        # Refit on every labelled note with the tuned settings.
-        if params.hybrid.refit and val_notes:
-            fit_classifiers(model, train_notes + val_notes, train_gold + val_gold, params)
-    del train_features
+        # Final parts: every fold for the re-ranker, every labelled note for the classifiers.
+        if refit and model.ranker is not None:
+            model.ranker = fit_reranker(tables, targets, params.seed)
+        kept = np.arange(len(notes) if refit else len(train_notes))
+        fit_classifiers(model, [notes[i] for i in kept], [gold[i] for i in kept], params,
+                        _subset(embedded, kept))  # fmt: skip
+        model.seen = np.asarray(model.classifiers.neighbour_codes.sum(axis=0)).ravel() > 0
     summary = {
         "val_map_tuned": tuned_map, "threshold": model.threshold, "validation": validation,
         "outcomes": outcomes,
@@ -560,6 +644,80 @@ def fit_hybrid(
         "seconds": time.perf_counter() - started,
     }  # fmt: skip
     return model, summary
+
+
+@dataclass
+class FoldScores:
+    """First-stage scores of one fold's notes, from classifiers fitted on the other folds."""
+
+    index: np.ndarray  # (fold notes,) positions among the labelled notes
+    components: dict[str, np.ndarray]  # name -> (fold notes, labels)
+    seen: np.ndarray  # (labels,) codes present in the other folds
+    prior: np.ndarray  # (labels,) share of the other folds' notes carrying each code
+
+
+def cross_folds(n_train: int, n_val: int, seed: int) -> list[np.ndarray]:
+    """Validation notes (after the training notes) as fold 0, training notes shuffled into
+    ``CROSS_FOLDS - 1`` more (fewer when there are fewer notes)."""
+    order = np.random.default_rng(seed).permutation(n_train)
+    parts = max(1, min(CROSS_FOLDS - 1, n_train))
+    return [np.arange(n_train, n_train + n_val), *np.array_split(order, parts)]
+
+
+def cross_fit(
+    model: HybridCoder,
+    notes: list[str],
+    gold: list[list[str]],
+    embedded: NoteFeatures,
+    folds: list[np.ndarray],
+    params: TrainParams,
+) -> list[FoldScores]:
+    """Scores of each fold by classifiers fitted on the others (``model``'s are replaced)."""
+    scored = []
+    for held in folds:
+        rest = np.setdiff1d(np.arange(len(notes)), held)
+        fit_classifiers(model, [notes[i] for i in rest], [gold[i] for i in rest], params,
+                        _subset(embedded, rest))  # fmt: skip
+        features = _subset(embedded, held)
+        marked = [mark_negations(notes[i]) for i in held]
+        features.tfidf = sp.csr_matrix(
+            model.classifiers.vectorizer.transform(marked), dtype=np.float32
+        )
+        codes = model.classifiers.neighbour_codes
+        seen = np.asarray(codes.sum(axis=0)).ravel() > 0
+        scored.append(FoldScores(held, model._components(features), seen,
+                                 code_prior(model.classifiers)))  # fmt: skip
+    return scored
+
+
+def _subset(embedded: NoteFeatures, index: np.ndarray) -> NoteFeatures:
+    """The notes ``index`` of ``embedded`` (segments, embeddings, cached description)."""
+    components = {name: values[index] for name, values in embedded.components.items()}
+    return NoteFeatures(
+        [embedded.segments[i] for i in index],
+        [embedded.segment_embeddings[i] for i in index],
+        embedded.note_embeddings[index],
+        sp.csr_matrix((len(index), 0), dtype=np.float32),
+        components,
+    )
+
+
+def _pair_tables(model: HybridCoder, scored: list[FoldScores], gold: list[list[str]]) -> tuple:
+    """Candidate pairs of each fold and the fold's gold matrix ``(fold notes, labels)``."""
+    tables, targets = [], []
+    for fold in scored:
+        mixed = model.mixture.mix(fold.components, fold.seen)
+        tables.append(pair_table(fold.components, mixed, fold.seen, fold.prior, model.groups))
+        targets.append(multi_hot([gold[i] for i in fold.index], model.labels))
+    return tables, targets
+
+
+def _validation_raw(model: HybridCoder, fold: FoldScores, table: Any) -> np.ndarray:
+    """Uncalibrated scores of the validation fold (re-ranker log-odds, else the mixture)."""
+    mixed = model.mixture.mix(fold.components, fold.seen)
+    if model.ranker is None:
+        return mixed
+    return reranked_log_odds(model.ranker, table, mixed)
 
 
 def held_out_scores(
