@@ -222,6 +222,9 @@ def _whole_word(value: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(value)}(?!\w)")
 
 
+_AGE_CLASS = re.compile(r"(?<!\w)90\+")
+
+
 def residual_counts(note: AnnotatedNote, output_text: str) -> Counter[str]:
     """Gold PHI values still present in a de-identified text, counted per PHI type.
 
@@ -239,10 +242,13 @@ def residual_counts(note: AnnotatedNote, output_text: str) -> Counter[str]:
     for span in note.spans:
         by_value[note.text[span.start : span.end]].append(span.phi_type)
     residual: Counter[str] = Counter()
+    # "90+" is the Safe Harbor class every age over 89 becomes: it does not leak an age of 90.
+    without_age_class = _AGE_CLASS.sub(" ", output_text)
     for value, types in by_value.items():
         pattern = _whole_word(value)
         non_phi = len(pattern.findall(note.text)) - len(types)
-        left = min(len(types), max(0, len(pattern.findall(output_text)) - max(0, non_phi)))
+        output = without_age_class if "AGE" in types else output_text
+        left = min(len(types), max(0, len(pattern.findall(output)) - max(0, non_phi)))
         residual.update(types[:left])
     return +residual
 

@@ -252,3 +252,10 @@ def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
         bench._parse_args(["--set", "e"])
     with pytest.raises(ValueError, match=r"heldout_set must be one of \['a', 'b', 'c', 'd'\]"):
         bench.run_benchmark(1, seed=1, heldout_set="e")
+
+
+def test_age_class_90_plus_is_not_a_residual_of_an_age_of_90() -> None:
+    text = "Patient aged 90 today."
+    note = AnnotatedNote(text=text, spans=[PhiSpan(13, 15, "AGE")])
+    assert bench.residual_counts(note, "Patient aged 90+ today.") == {}
+    assert bench.residual_counts(note, "Patient aged 90 today.") == {"AGE": 1}

@@ -227,9 +227,24 @@ def test_load_key_refuses_missing_demo_and_short_keys(monkeypatch):
     assert "short-secret" not in str(excinfo.value)
 
 
-def test_ages_over_89_become_90_plus_and_younger_ages_stay():
+def test_ages_over_89_become_their_class_and_younger_ages_stay():
     clean = Deidentifier(KEY).deidentify(_record("A 97-year-old seen with a 45 year old son."))
     assert clean.text == "A 90+-year-old seen with a 45 year old son."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pt is aged 90 and frail.", "Pt is aged 90+ and frail."),
+        ("this 90 yo man", "this 90+ yo man"),
+        ("She is ninety-one years old.", "She is 90+ years old."),
+    ],
+)
+def test_every_age_over_89_becomes_the_90_plus_class(text, expected):
+    # "90+" says only "90 or older", in digits or words alike: no bare age number remains.
+    clean = Deidentifier(KEY).deidentify(_record(text))
+    assert clean.text == expected
+    assert re.search(r"(?<!\w)9\d(?![\w+])", clean.text) is None
 
 
 def test_structured_surrogates_are_realistic_and_pass_the_gate():

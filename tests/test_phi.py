@@ -319,3 +319,86 @@ def test_a_short_date_after_a_visit_to_a_named_place_is_a_date(deid):
     text = "Pt was seen at Downs Pediatrics 4/10 for follow-up. Pain 4/10."
     found = [(text[s.start : s.end], s.start) for s in deid.detect(text) if s.phi_type == "DATE"]
     assert found == [("4/10", text.index("4/10"))]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "phi_type"),
+    [
+        # a facility named "... Skilled Nursing Facility" and a saint's name before a practice
+        ("Discharged to Brookhaven Skilled Nursing Facility today.", "Brookhaven", "FACILITY"),
+        ("Seen at St. Aidan's Orthopedic Associates on Monday.", "St. Aidan's", "FACILITY"),
+        ("VIDEO VISIT\nHollowmere Family Medicine\nLink sent.", "Hollowmere", "FACILITY"),
+        # a name cut at a particle, and a particle before a surname-first name
+        ("Her partner Joost van der Wiel in 2023.", "van der Wiel", "NAME"),
+        ("Apologies: van Dam, Selena\nCase 2", "van Dam, Selena", "NAME"),
+        # an initial before a credentialed name; a role word, then a name with a credential
+        ("Photo by T. Okafor, RN, CWON at bedside.", "T. Okafor", "NAME"),
+        ("PI: Dr Hana Wirth; CRC Tomas Lindqvist, CCRP", "Tomas Lindqvist", "NAME"),
+        # surnames before their ten-digit NPIs in a list
+        ("Prescriber NPI: Halloran 1234567893; Quist 1987654321.", "Quist", "NAME"),
+        # a relative named before their relation in brackets
+        ("Informant: Petra Ulm (daughter).", "Petra Ulm", "NAME"),
+        ("Insurance: plan A, subscriber Ó Brolcháin, Aoife, ID 55.", "Ó Brolcháin, Aoife", "NAME"),
+        # an address in capitals, and a ZIP+4 after a known address
+        (
+            "PICKUP: 77 ORCHARD HILL ROAD, SUITE 4; CALLER",
+            "77 ORCHARD HILL ROAD, SUITE 4",
+            "ADDRESS",
+        ),
+    ],
+)
+def test_rules_for_listed_misses(deid, text, value, phi_type):
+    found = _types(deid, text)
+    assert any(value in span and found[span] == phi_type for span in found), (value, found)
+
+
+def test_zip_plus_four_is_covered_after_a_known_address(deid):
+    text = "Home: 12 Elm Court, Dover, DE 19901-2233. Next line."
+    spans = deid.detect(text, {"address": "12 Elm Court, Dover, DE 19901"})
+    assert any(text[s.start : s.end].endswith("19901-2233") for s in spans), spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Referred to Nuclear Medicine for a scan.",
+        "Follow-up in Internal Medicine clinic.",
+        "Photo by T. Okafor, RN, CWON at bedside.",
+    ],
+)
+def test_generic_departments_and_credentials_are_not_names_or_facilities(deid, text):
+    found = _types(deid, text)
+    assert not any(t == "FACILITY" for t in found.values()), found
+    assert not any("RN" in span or "CWON" in span for span in found), found
+
+
+def test_lean_pattern_loop_returns_what_presidio_returns(deid):
+    from presidio_analyzer import PatternRecognizer
+
+    from training.phi.engine import _pattern_results
+
+    text = (
+        "MRN: 00481516. Acct # A1234567, serial SN-88213X, DEA AB1234563, lic. 8659. "
+        "Seen 3/14/2024 and Wed 01/10 by Dr. Ann van Dijk, RN. SSN 536-22-1234; 99 yo."
+    )
+    recognizers = [
+        r
+        for r in deid.analyzer.registry.get_recognizers(language="en", all_fields=True)
+        if type(r) is PatternRecognizer
+    ]
+
+    def key(results):
+        return sorted((r.entity_type, r.start, r.end, r.score) for r in results)
+
+    for recognizer in recognizers:
+        expected = recognizer.analyze(text, recognizer.supported_entities)
+        assert key(_pattern_results(recognizer, text)) == key(expected), recognizer.name
+
+
+def test_tagger_window_cache_does_not_change_predictions():
+    tagger = TokenTagger()
+    text = "Spoke with Maria Okonkwo.\nSeen at Brookhaven Clinic by Dr. Lutz. Spoke with Maria."
+    first = tagger.predict(text)
+    assert tagger._cache  # the windows of this note are cached
+    tagger._cache.clear()
+    assert tagger.predict(text) == first == tagger.predict(text)

@@ -13,13 +13,15 @@ phrased differently from those they were written for:
 Replacements are realistic and keyed: names, addresses, cities and facilities get surrogates
 consistent within a patient (seeded by an HMAC of the key and the patient id); dates move by a
 per-patient offset (never zero) in their own format, so intervals hold; ages over 89 become
-"90+"; structured identifiers get look-alikes drawn from ranges that are never assigned to
-people: phones 555-0100..0199 (reserved for fiction), e-mail and URLs at example.com/.org/.net
-(RFC 2606), IPs in the documentation ranges (RFC 5737), SSNs in area 9xx (never issued), and MRNs
-prefixed with "S" plus digits. ``PHI_REGEXES`` (the residual gate and the validation suite) skip
-exactly those ranges, so a surrogate never trips them while any real value still does.
-Patient, case and note ids become HMAC-SHA256 pseudonyms: a plain hash of an 8-digit MRN can be
-brute-forced in minutes.
+"90+" (the Safe Harbor class "90 or older", whatever the real age and however it was written);
+structured
+identifiers get look-alikes drawn from ranges that are never assigned to people: phones
+555-0100..0199 (reserved for fiction), e-mail and URLs at example.com/.org/.net (RFC 2606), IPs
+in the documentation ranges (RFC 5737), SSNs in area 9xx (never issued), and MRNs prefixed with
+"S" plus digits. ``PHI_REGEXES`` (the residual gate and the validation suite) skip exactly those
+ranges, so a surrogate never trips them while any real value still does. Patient, case and note
+ids become HMAC-SHA256 pseudonyms: a plain hash of an 8-digit MRN can be brute-forced in
+minutes.
 
 Medical eponyms survive: a name followed by a disease word ("Wilson disease", "Babinski sign")
 is kept unless titled ("Mr. Graves" is replaced). Nothing here logs or raises with an identifier
@@ -342,6 +344,8 @@ def _absorbs(outer: _Span, inner: _Span) -> bool:
     return contains and (outer.kind == inner.kind or outer.priority < _TAGGER_PRIORITY)
 
 
+# The "+4" of a ZIP code cut off by a detector that stopped at five digits.
+_ZIP4_TAIL = re.compile(r"-\d{4}(?![\w-])")
 # Between two parts of one name: "FLORES, Joseph", "van Nus, Maurits".
 _NAME_GAP = re.compile(r"[ \t]{0,2},?[ \t]{0,2}")
 _INITIAL_END = re.compile(r"(?<![A-Za-z])[A-Z]$")
@@ -464,6 +468,16 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
     return text
 
 
+def _age_surrogate(value: str) -> str:
+    """An age over 89 as its Safe Harbor class "90+", in digits or words alike.
+
+    "90+" tells a reader only that the age is 90 or more, for a 90-year-old as for a
+    103-year-old; it is what the assembly contract asks for (``value`` is unused on purpose).
+    """
+    del value
+    return "90+"
+
+
 def _digits_like(value: str, digits: str) -> str:
     """``value`` with its digits replaced, left to right, by ``digits`` (format kept)."""
     stream = iter(digits)
@@ -568,7 +582,7 @@ class _RecordPlan:
         maker = {
             "NAME": lambda: self.surrogate_name(value, positional=True),
             "DATE": lambda: self.shift_date(value),
-            "AGE": lambda: "90+",
+            "AGE": lambda: _age_surrogate(value),
             "PHONE": lambda: self._phone(value, rng),
             "EMAIL": lambda: self._email(rng),
             "URL": lambda: self._url(value, digits),
@@ -661,7 +675,32 @@ class _RecordPlan:
         lowered = text.lower()
         for key, value in self.items:
             spans += self._known_spans(text, key, value, lowered)
-        return _join_names(text, _resolve(spans))
+        return _join_names(text, _resolve(self._extended(text, spans)))
+
+    def _extended(self, text: str, spans: list[_Span]) -> list[_Span]:
+        """Names carried over a cut-off particle, addresses and ZIPs over a ZIP+4 suffix."""
+        out = []
+        for span in spans:
+            start, end = span.start, span.end
+            if span.kind == "NAME":
+                tail = patterns.NAME_PARTICLE_TAIL.match(text, end)
+                end = tail.end() if tail else end
+                head = patterns.NAME_PARTICLE_HEAD.search(text, max(0, start - 16), start)
+                start = head.start() if head else start
+            elif span.kind in ("ADDRESS", "ZIP") and text[end - 5 : end].isdigit():
+                plus4 = _ZIP4_TAIL.match(text, end)
+                end = plus4.end() if plus4 else end
+            if (start, end) == (span.start, span.end):
+                out.append(span)
+                continue
+            value = text[start:end]
+            replacement = span.replacement
+            if self.surrogates and span.kind == "NAME":
+                replacement = self.surrogate_name(value)
+            elif self.surrogates:
+                replacement += self.surrogate_zip(value[-10:])[-5:]
+            out.append(replace(span, start=start, end=end, replacement=replacement))
+        return out
 
     @staticmethod
     def _occurrences(text: str, lowered: str, value: str) -> list[tuple[int, int]]:

@@ -286,13 +286,16 @@ def run_recognizers(analyzer, text: str, score_threshold: float) -> list:
     Returns:
         ``RecognizerResult`` objects with the recognizer name in their metadata.
     """
-    from presidio_analyzer import RecognizerResult
+    from presidio_analyzer import PatternRecognizer, RecognizerResult
 
     results = []
     for recognizer in analyzer.registry.get_recognizers(language=LANGUAGE, all_fields=True):
-        found = recognizer.analyze(
-            text=text, entities=recognizer.supported_entities, nlp_artifacts=None
-        )
+        if type(recognizer) is PatternRecognizer:
+            found = _pattern_results(recognizer, text)
+        else:
+            found = recognizer.analyze(
+                text=text, entities=recognizer.supported_entities, nlp_artifacts=None
+            )
         for result in found or ():
             if result.score < score_threshold:
                 continue
@@ -301,3 +304,38 @@ def run_recognizers(analyzer, text: str, score_threshold: float) -> list:
             result.recognition_metadata = metadata
             results.append(result)
     return results
+
+
+def _pattern_results(recognizer, text: str) -> list:
+    """What ``PatternRecognizer.analyze`` returns for a plain recognizer, without its overhead.
+
+    Presidio times each pattern, logs at debug level and builds an explanation object per match;
+    for our regexes that took about a third of the pattern stage. A plain ``PatternRecognizer``
+    validates and invalidates nothing, so its results are the non-empty matches at the pattern's
+    score, with contained duplicates removed as Presidio removes them. Explanations are left out:
+    nothing reads them.
+    """
+    import regex
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    entity, flags = recognizer.supported_entities[0], recognizer.global_regex_flags
+    metadata = {
+        RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id,
+    }
+    results = []
+    for pattern in recognizer.patterns:
+        if pattern.compiled_regex is None or pattern.compiled_with_flags != flags:
+            pattern.compiled_with_flags = flags
+            pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
+        if pattern.score <= EntityRecognizer.MIN_SCORE:
+            continue
+        for match in pattern.compiled_regex.finditer(text):
+            start, end = match.span()
+            if start < end:
+                results.append(
+                    RecognizerResult(
+                        entity, start, end, pattern.score, recognition_metadata=dict(metadata)
+                    )
+                )
+    return EntityRecognizer.remove_duplicates(results)

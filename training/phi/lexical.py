@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import regex
 
-from training.phi.patterns import CASE_SENSITIVE
+from training.phi.patterns import CASE_SENSITIVE, PARTICLE
 
 # Suffixes that end a facility name; the words before them must include a proper name.
 FACILITY_SUFFIXES = (
@@ -21,7 +21,8 @@ FACILITY_SUFFIXES = (
     "Medical Practice|Health Centre|Primary Care|Behavioral Health|Behavioural Health|Services|"
     "Pediatrics|Urgent Care|Nursing Home|Care Home|Senior Living|Assisted Living|Medical Group|"
     "Surgical Associates|Associates|Dialysis|Rehab|Rehabilitation|Health|Healthcare|Health System|"
-    "Medical|Care|Home|Manor|Pharmacy|Sanatorium|Surgery Center|Imaging|Laboratories|Lab"
+    "Medical|Care|Home|Manor|Pharmacy|Sanatorium|Surgery Center|Imaging|Laboratories|Lab|"
+    "Facility|Family Medicine|Medicine"
 )
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
@@ -35,7 +36,10 @@ _SAINT = regex.compile(
     rf"(?:'s|’s|'S)?(?:[ \t]+(?:{FACILITY_SUFFIXES}))*\b",
     CASE_SENSITIVE,
 )
-_INITIAL_NAME = regex.compile(r"\b\p{Lu}\.[ \t]?(?P<last>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b")
+_INITIAL_NAME = regex.compile(
+    rf"\b\p{{Lu}}\.[ \t]?(?:{PARTICLE}[ \t]+){{0,2}}"
+    r"(?P<last>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b"
+)
 _UPPER_PAIR = regex.compile(
     r"\b(\p{Lu}{2,}(?:[-'’]\p{Lu}+)?),[ \t]*(\p{Lu}{2,}(?:[-'’]\p{Lu}+)?)\b"
     r"(?![ \t]+\d{5})"  # "BRYANBERG, AR 35108" is a city and a state
@@ -59,11 +63,16 @@ GENERIC_FACILITY_WORDS = frozenset(
     patients report note visit discharge admission study support social protective child adult
     blood bank donor transfusion respiratory step-down observation medicine internal infusion
     case management quality safety admitting billing records information customer member
-    provider network plan insurance benefits pharmacy medication""".split()
+    provider network plan insurance benefits pharmacy medication nuclear pulmonary geriatric
+    tropical travel preventive integrative functional lifestyle regenerative aerospace
+    veterinary precision academic submitting receiving referring sending transferring accepting
+    treating outside other previous current facility continue resume return discharged
+    sent""".split()
 )
 _LOWER_TITLED = regex.compile(r"\b(?:dr|mr|mrs|ms|miss)\.?[ \t]+(?P<name>\p{Ll}[\p{Ll}'’-]+)")
 _CREDENTIAL_WORDS = frozenset(
-    "md do rn np pa lpn cna emt mt cls mls bds dds dmd pt ot rd rt dpt phd msw lcsw".split()
+    "md do rn np pa lpn cna emt mt cls mls bds dds dmd pt ot rd rt dpt phd msw lcsw emt-b emt-p "
+    "emt-i ccrp ccrc cwon cnm".split()
 )
 # Words after a lower-case title that are not names ("dr will call", "ms and HTN").
 _NOT_NAMES = frozenset(
@@ -76,6 +85,20 @@ def _distinctive(head: str) -> bool:
     """True when a facility head has a word that is not generic ("Copper Valley", not "Acute")."""
     tokens = regex.findall(r"\p{L}[\p{L}'’]*", head.lower())
     return any(t not in GENERIC_FACILITY_WORDS and len(t) > 2 for t in tokens)
+
+
+def _merge_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping facility spans as one: "St. Mary's" and "Mary's Pathology Associates".
+
+    Apart, the longer one wins the overlap and the saint's "St." is left out of the name.
+    """
+    merged: list[tuple[int, int, str]] = []
+    for start, end, phi_type in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), phi_type)
+        else:
+            merged.append((start, end, phi_type))
+    return merged
 
 
 def lexical_spans(
@@ -97,6 +120,7 @@ def lexical_spans(
         if _distinctive(head):
             spans.append((match.start(), match.end(), "FACILITY"))
     spans += [(m.start(), m.end(), "FACILITY") for m in _SAINT.finditer(text)]
+    spans = _merge_overlaps(spans)
     for match in _INITIAL_NAME.finditer(text):
         last = match.group("last").lower()
         if last not in vocab or last in names:

@@ -39,6 +39,9 @@ def _weekday_alternatives() -> str:
 # An optional weekday before a date ("Thursday 5 September 2024", "Wed 01/10"); re-rendered
 # for the shifted date, so it never contradicts it.
 _WD = rf"(?:(?P<wd>{_weekday_alternatives()})\.?,?[ \t]+)?"
+# A date that may open with a weekday opens with one of their capitals or with a digit: checked
+# first, this lookahead spares the weekday alternation at nearly every position.
+_WD_OR_DIGIT = r"(?=[MTWFS\d])"
 ROMAN_MONTHS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _ROMAN = "|".join(sorted(ROMAN_MONTHS, key=len, reverse=True))
 DAY_WORDS = (
@@ -74,17 +77,24 @@ _PERSON = (
     rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}"
     rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,2}}"
 )
-_SURNAME_FIRST = (
-    rf"(?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD},[ \t]?{_NAME_WORD}(?:[ \t]{_NAME_WORD})?"
-)
 _CREDENTIALS = (
     r"(?:MD|DO|RN|NP|PA-C|PA|PharmD|PhD|LPN|LVN|CNA|APRN|FNP|CRNA|DNP|PsyD|LCSW|LMSW|MSW|LPC|"
     r"DDS|DMD|BDS|MB[ \t]?BS|MBChB|MRCP|FRCS|FRCP|DPT|PT|OT|OTR|SLP|RD|RRT|RT|RPh|CLS|MLS|MT|"
-    r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN)"
+    r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN|CCRP|CCRC|CCRA|CCM|CDE|CWOCN)"
+)
+# The word after the comma is a given name, not a first credential: "Krishnan, RN, CWON".
+_SURNAME_FIRST = (
+    rf"(?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD},[ \t]?(?!{_CREDENTIALS}\b){_NAME_WORD}"
+    rf"(?:[ \t]{_NAME_WORD})?"
 )
 _ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b"
 # Shorter values pass where the label leaves no doubt ("State lic. 8659").
 _SHORT_ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b"
+# The same values as lookaheads, put before a label lookbehind: a lookbehind of many label
+# words tried backwards at every position of a note cost a fifth of detection, and a lookahead
+# that fails at most positions skips it. Lookarounds at one position commute: same matches.
+_ID_AHEAD = r"(?=[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
+_SHORT_ID_AHEAD = r"(?=[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
 _STREET_SUFFIXES = (
     "Street St Avenue Ave Road Rd Boulevard Blvd Drive Dr Lane Ln Court Ct Way Place Pl Terrace "
     "Circle Cir Parkway Pkwy Highway Hwy Square Trail Alley Bridge Brook Brooks Bypass Camp Canyon "
@@ -104,13 +114,13 @@ _STREET_SUFFIXES = (
 # Date patterns; named groups m/d/y/mon are read back to shift the date in its own format.
 DATE_PATTERNS = (
     # Numeric m/d/y; a first field over 12 is read day-first (26/08/1938).
-    rf"{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{{4}}|\d{{2}})"
+    rf"{_WD_OR_DIGIT}{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{{4}}|\d{{2}})"
     r"(?![\d/])",
     r"(?<![\d-])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])-(?P<y>\d{4})(?![\d-])",
     r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?![\d-])",
     r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4}|\d{2})(?![\d.]*\d)",
     rf"\b{_WD}{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
-    rf"\b{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
+    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
     rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
     rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
@@ -132,7 +142,7 @@ DATE_PATTERNS = (
     rf"\b(?P<wd>{_weekday_alternatives()})\.?,?[ \t]+(?P<m>1[0-2]|0?[1-9])[/-]"
     r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/-])",
     # Day and month without a year ("5 Dec", "28 October"), month and year ("Dec 2025").
-    rf"\b{_WD}{_DAY}[ \t]+{_MON}\b",
+    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[ \t]+{_MON}\b",
     rf"\b{_MON}[ \t,]+(?P<y>(?:19|20)\d\d)\b",
     r"(?<![\d/.-])(?P<m>1[0-2]|0?[1-9])/(?P<y>(?:19|20)\d\d)(?![\d/])",
     # Roman-numeral months (12.IV.2023, 3-XI-1990).
@@ -208,7 +218,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("ssn", r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])", 0.9),
             (
                 "ssn last four",
-                r"(?<=\b(?:SSN|social security(?: number| no\.?)?)\b(?:[^\n\d]|"
+                r"(?=\d{4}\b)(?<=\b(?:SSN|social security(?: number| no\.?)?)\b(?:[^\n\d]|"
                 + _SSN_GAP
                 + "){0,20})"
                 r"\d{4}\b",
@@ -216,7 +226,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             (
                 "ssn labelled",
-                r"(?<=\b(?:SSN|SS\#|social security)\b(?:[^\n\d]|" + _SSN_GAP + "){0,40})"
+                r"(?=\d)(?<=\b(?:SSN|SS\#|social security)\b(?:[^\n\d]|" + _SSN_GAP + "){0,40})"
                 r"(?<!\d)\d{3}[ -]?\d{2}[ -]?\d{4}\b",
                 0.9,
             ),
@@ -261,7 +271,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "mrn",
-                r"(?<=\b(?:MRN|MR#|MR No\.?|medical record(?: number| no\.?)?)\s*[:#]?\s*)"
+                r"(?=[A-Z]{0,3}\d)(?<=\b(?:MRN|MR#|MR No\.?|medical record(?: number| no\.?)?)"
+                r"\s*[:#]?\s*)"
                 r"[A-Z]{0,3}\d{5,10}\b",
                 0.95,
             )
@@ -274,7 +285,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "record number",
-                r"(?<=\b(?:account|acct|accession|acc|visit|encounter|FIN|CSN|HAR|case|"
+                _ID_AHEAD + r"(?<=\b(?:account|acct|accession|acc|visit|encounter|FIN|CSN|HAR|case|"
                 r"member|policy|subscriber|claim|specimen|plan|badge|group|medicaid|medicare|MBI|"
                 r"HICN|auth|authorization|req|requisition|order|confirmation|chart|beneficiary|"
                 r"employee|insurance|invoice|ticket|referral|ref|reference|incident|screening|"
@@ -286,7 +297,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 + _ID_VALUE,
                 0.85,
             ),
-            ("labelled number", r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
+            ("labelled number", _ID_AHEAD + r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
             # Seven or more bare digits are an identifier in a note, whatever the label says.
             (
                 "long number",
@@ -311,7 +322,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "device",
-                r"(?<=\b(?:serial|SN|S/N|UDI|IMEI|device)" + _LABELLED + ")" + _ID_VALUE,
+                _ID_AHEAD
+                + r"(?<=\b(?:serial|SN|S/N|UDI|IMEI|device)"
+                + _LABELLED
+                + ")"
+                + _ID_VALUE,
                 0.85,
             ),
             ("gs1 udi", r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9-]+)*", 0.9),
@@ -325,7 +340,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "license",
-                r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|(?-i:DL|CDL)|permit|"
+                _SHORT_ID_AHEAD
+                + r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|(?-i:DL|CDL)|permit|"
                 r"registration|reg)" + _LABELLED + ")" + _SHORT_ID_VALUE,
                 0.85,
             ),
@@ -359,6 +375,14 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 + "|".join(_STREET_SUFFIXES)
                 + r")s?\b\.?(?:,?[ \t]+(?:Apt\.|Suite|Unit|#)"
                 r"[ \t]*\w+)?",
+                0.85,
+            ),
+            # Dispatch and fax forms write the whole address in capitals.
+            (
+                "street in capitals",
+                r"\b\d{1,6}[ \t]+(?:\p{Lu}{2,}\.?[ \t]+){1,3}(?:"
+                + "|".join(s.upper() for s in _STREET_SUFFIXES)
+                + r")S?\b\.?(?:,?[ \t]+(?:APT\.?|SUITE|UNIT|\#)[ \t]*\w+)?",
                 0.85,
             ),
             # UK style: the flat on a line of its own, the street on the next ("Flat 7" /
@@ -423,7 +447,9 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             (
                 "role in brackets",
                 rf"\b{_PERSON}(?=[ \t]+\((?i:attending|resident|fellow|consultant|registrar|"
-                r"surgeon|covering|on[ -]call|PCP|GP|intern|locum)\))",
+                r"surgeon|covering|on[ -]call|PCP|GP|intern|locum|sister|brother|daughter|son|"
+                r"wife|husband|mother|father|spouse|partner|niece|nephew|friend|neighbou?r|"
+                r"guardian|aunt|uncle|cousin|grandson|granddaughter|grandmother|grandfather)\))",
                 0.8,
             ),
             # "spoke w/ S.R.", "discussed with JT": initials of the person spoken to, not a
@@ -435,12 +461,28 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"SW|CM|RT|ST|SLP|PCP|ICU|CCU|NICU|EMS|OB|GI|ENT)\b)[A-Z]{2,3}\b)",
                 0.75,
             ),
-            ("credentialed", rf"\b{_PERSON}(?=,?[ \t]+{_CREDENTIALS}\b)", 0.8),
+            # An initial may open it ("U. Krishnan, RN").
+            (
+                "credentialed",
+                # A credential is no name ("RN" in "RN, CWON").
+                rf"\b(?!{_CREDENTIALS}\b)(?:\p{{Lu}}\.[ \t]?)?{_PERSON}"
+                rf"(?=,?[ \t]+{_CREDENTIALS}\b)",
+                0.8,
+            ),
             ("credentialed surname first", rf"\b{_SURNAME_FIRST}(?=,[ \t]*{_CREDENTIALS}\b)", 0.8),
             (
                 "labelled",
                 rf"(?<=\b(?:Patient|PATIENT|Name|NAME|Pt|PT|Caller|Requested by|By|by|Subject|"
-                rf"Subscriber|Member|Resident|Client):?[ \t]+){_UPPER_NAME},?[ \t]+{_UPPER_NAME}\b",
+                rf"Subscriber|Member|Resident|Client|subscriber|member|witness|Witness|guardian|"
+                rf"Guardian):?[ \t]+)(?:{_PARTICLE}[ \t]+){{0,2}}"
+                rf"{_UPPER_NAME},?[ \t]+{_UPPER_NAME}\b",
+                0.8,
+            ),
+            # A list of prescribers after an NPI label: "NPI: Gelabert 2211057200; Cameron
+            # 2771219762" (a surname right before each ten-digit NPI).
+            (
+                "name before an npi",
+                rf"(?<=\b(?i:NPI)s?\b[^\n]{{0,160}}[:;,/][ \t]*){_PERSON}(?=[ \t]+\d{{10}}\b)",
                 0.8,
             ),
             ("initials labelled", r"(?<=\b(?i:initials):?[ \t]+)[A-Z]{2,3}\b", 0.8),
@@ -450,6 +492,17 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
     *(("DATE", CASE_SENSITIVE, [(f"date {i}", p, 0.85)], ()) for i, p in enumerate(DATE_PATTERNS)),
 )
 
+PARTICLE = _PARTICLE
+# The rest of a name cut at a particle: a detector stopped at "Micha van der" or "C. Ó"
+# ("Micha van der Meulen", "C. Ó Leidhin"); read at the end of a NAME span. A particle must end
+# the span or open what follows, so a plain "Ann Lee" is never extended.
+NAME_PARTICLE_TAIL = regex.compile(
+    rf"(?:(?<=(?<!\p{{L}}){_PARTICLE})|(?:[ \t]+{_PARTICLE})+)[ \t]+{_NAME_WORD}"
+    rf"(?:[ \t]+(?!{_PARTICLE}\b){_NAME_WORD}(?=[ \t]*(?:[,;.\n]|$)))?",
+    CASE_SENSITIVE,
+)
+# Particles cut off the front of a name ("van Veen, Selena" found as "Veen, Selena").
+NAME_PARTICLE_HEAD = regex.compile(rf"(?<!\p{{L}})(?:{_PARTICLE}[ \t]+){{1,2}}$", CASE_SENSITIVE)
 TITLE_BEFORE = regex.compile(rf"\b{_TITLES}[ \t]+(?:{_PARTICLE}[ \t]+)?$")
 # A name used as an eponym: followed (after a possessive, a hyphenated second name or one more
 # capitalised name, as in "Braxton Hicks contractions") by a medical head noun. One space at

@@ -129,6 +129,14 @@ def build_safe_vocabulary() -> list[str]:
     return sorted(words)
 
 
+# Token-string caches: a note repeats its words, and notes share most of them, so the shape,
+# case and lexicon flags of a word and the bucket of a feature string are computed once per
+# process (bounded: an unbounded cache would grow with every new surname).
+_WORD_CACHE = 2**16
+_WINDOW_CACHE = 2**17  # token windows of the tagger's feature cache (a few tens of MB at most)
+
+
+@lru_cache(maxsize=_WORD_CACHE)
 def _shape(token: str) -> str:
     out = _SHAPE[0].sub("X", token)
     out = _SHAPE[1].sub("x", out)
@@ -150,6 +158,7 @@ def _is_candidate(token: str, vocab: frozenset[str], names: frozenset[str]) -> b
     return low in names or low not in vocab
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def _case(token: str) -> str:
     if len(token) == 1:
         return "I" if token.isupper() else "l"
@@ -160,6 +169,7 @@ def _case(token: str) -> str:
     return "T" if token[1:].islower() else "M"
 
 
+@lru_cache(maxsize=_WORD_CACHE)
 def _lex(word: str, vocab: frozenset[str]) -> str:
     """Lexicon flags of a lower-case word: safe vocabulary, first name, last name."""
     if not word[:1].isalpha():
@@ -244,8 +254,13 @@ def _context_features(
     ]
 
 
+@lru_cache(maxsize=2**18)
+def _bucket(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_BUCKETS - 1)
+
+
 def _hash(features: list[str]) -> list[int]:
-    return [zlib.crc32(f.encode("utf-8")) & (N_BUCKETS - 1) for f in features]
+    return [_bucket(f) for f in features]
 
 
 def _gold_label(spans: list[PhiSpan], start: int) -> str:
@@ -312,6 +327,7 @@ class TokenTagger:
             self.labels = tuple(str(label) for label in data["labels"])
             self.vocab = frozenset(str(word) for word in data["vocab"])
         self.names = name_lexicon()
+        self._cache: dict[tuple[str | None | bool, ...], tuple[int, ...]] = {}
 
     def token_probabilities(self, text: str) -> tuple[list[tuple[int, int, str]], np.ndarray]:
         """Candidate tokens of ``text`` and their label probabilities, shape (tokens, labels)."""
@@ -321,12 +337,29 @@ class TokenTagger:
         ]
         if not picked:
             return [], np.zeros((0, len(self.labels)), np.float32)
-        index = np.array([_hash(_token_features(text, tokens, i, self.vocab)) for i in picked])
+        index = np.array([self._buckets(text, tokens, i) for i in picked])
         scores = self.weights[index].sum(axis=1) + self.bias  # (tokens, labels)
         scores -= scores.max(axis=1, keepdims=True)
         probs = np.exp(scores)
         probs /= probs.sum(axis=1, keepdims=True)
         return [tokens[i] for i in picked], probs
+
+    def _buckets(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, ...]:
+        """Feature buckets of token ``i``, cached by everything the features read.
+
+        The features see two tokens on each side and whether the token opens a line; a note
+        repeats such windows (form labels, headers), so they are hashed once per process.
+        """
+        window = tuple(tokens[j][2] if 0 <= j < len(tokens) else None for j in range(i - 2, i + 3))
+        line_start = i == 0 or "\n" in text[tokens[i - 1][1] : tokens[i][0]]
+        key = (*window, line_start)
+        found = self._cache.get(key)
+        if found is None:
+            found = tuple(_hash(_token_features(text, tokens, i, self.vocab)))
+            if len(self._cache) >= _WINDOW_CACHE:
+                self._cache.clear()  # bounded memory over a long run; refilled as it goes
+            self._cache[key] = found
+        return found
 
     def predict(self, text: str, threshold: float = 0.5) -> list[tuple[PhiSpan, float]]:
         """Spans of ``TAGGED_TYPES`` with their mean token probability.
