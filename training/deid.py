@@ -94,6 +94,7 @@ _PRIORITY = {
 # "Surname, First" rule read "Mountain, West David" (street end, city) as a name and, being
 # longer, cut the street's number and first word out of the replaced text.
 _TAGGER_PRIORITY = 6
+_REDRAWS = 20  # draws of a surrogate before one that reveals no known identifier is taken
 
 _MONTHS = tuple(m.lower() for m in patterns.MONTHS)
 
@@ -507,6 +508,18 @@ class _RecordPlan:
                     role = "last" if position == len(tokens) - 1 else "first"
                     self.roles.setdefault(token.lower(), role)
         self.exclude = set(self.roles)
+        # Known identifier values (and address parts) that no surrogate may contain: at 100k
+        # notes a random 5-digit id surrogate or a Faker city will sometimes equal the patient's
+        # real ZIP or city, which would put the real value back into the text.
+        self.reveal = sorted(
+            {
+                needle.lower()
+                for key, value in self.items
+                if _kind_of(key) not in ("name", "date")
+                for needle in (value, *_address_parts(value))
+                if len(needle) >= 3
+            }
+        )
 
     def rng(self, *parts: str) -> random.Random:
         """A generator seeded by the key, the patient and ``parts``: same input, same draws."""
@@ -557,10 +570,10 @@ class _RecordPlan:
             words = {w.lower() for w in _WORD.findall(f"{street} {city}")}
             # Faker's city space is small ("West" + a first name): a draw can equal the real
             # city, which would leave the real value in the text.
-            redrawn = {street.lower(), city.lower()} & set(map(str.lower, _address_parts(value)))
+            state, zipcode = fake.state_abbr(include_territories=False), fake.zipcode()
+            redrawn = self.reveals(f"{street}, {city}, {state} {zipcode}")
             if not words & self.exclude and not redrawn:
                 break
-        state, zipcode = fake.state_abbr(include_territories=False), fake.zipcode()
         out = {value.lower(): f"{street}, {city}, {state} {zipcode}"}
         for index, part in enumerate(_address_parts(value)):
             if part.isdigit():
@@ -569,15 +582,33 @@ class _RecordPlan:
                 out[part.lower()] = street if index == 0 else city
         return out
 
-    def surrogate_zip(self, zipcode: str) -> str:
-        digest = self.deid.digest("zip", self.patient_id, zipcode[:5])
+    def surrogate_zip(self, zipcode: str, *salt: str) -> str:
+        digest = self.deid.digest("zip", self.patient_id, zipcode[:5], *salt)
         return _digits_like(zipcode, f"{int.from_bytes(digest[:8], 'big'):020d}")
 
+    def reveals(self, candidate: str) -> bool:
+        """Whether ``candidate`` contains a known identifier of this record (whole words)."""
+        lowered = candidate.lower()
+        return any(_find_literal(lowered, needle) for needle in self.reveal)
+
     def surrogate(self, phi_type: str, value: str) -> str:
-        """A realistic surrogate of ``value`` (a detected span of type ``phi_type``)."""
+        """A realistic surrogate of ``value`` (a detected span of type ``phi_type``).
+
+        A draw that contains one of the record's known identifiers is drawn again (with a salt,
+        so the choice stays the same for the same patient and value). Names already avoid the
+        record's names; dates and ages cannot be redrawn (intervals must hold).
+        """
         if not self.surrogates:
             return ""
-        rng = self.rng(phi_type, value.lower())
+        candidate = self._draw(phi_type, value, ())
+        for attempt in range(1, _REDRAWS):
+            if phi_type in ("NAME", "DATE", "AGE") or not self.reveals(candidate):
+                break
+            candidate = self._draw(phi_type, value, (f"redraw-{attempt}",))
+        return candidate
+
+    def _draw(self, phi_type: str, value: str, salt: tuple[str, ...]) -> str:
+        rng = self.rng(phi_type, value.lower(), *salt)
         digits = "".join(rng.choice("0123456789") for _ in range(24))
         maker = {
             "NAME": lambda: self.surrogate_name(value, positional=True),
@@ -591,9 +622,9 @@ class _RecordPlan:
             ),
             "SSN": lambda: _digits_like(value, "9" + digits) if "-" in value else digits[:4],
             "MRN": lambda: "S" + digits[: max(5, sum(c.isdigit() for c in value))],
-            "ZIP": lambda: self.surrogate_zip(value),
-            "ADDRESS": lambda: self._seeded_faker("street", value.lower()).street_address(),
-            "CITY": lambda: self._city(value),
+            "ZIP": lambda: self.surrogate_zip(value, *salt),
+            "ADDRESS": lambda: self._seeded_faker("street", value.lower(), *salt).street_address(),
+            "CITY": lambda: self._city(value, *salt),
             "FACILITY": lambda: self._facility(rng),
         }.get(phi_type, lambda: self._shape_like(value, rng))
         return maker()
@@ -607,9 +638,9 @@ class _RecordPlan:
         new = {7: line, 10: area + line, 11: "1" + area + line}.get(count)
         return _digits_like(value, new) if new else f"({area}) 555-01{line[-2:]}"
 
-    def _city(self, value: str) -> str:
+    def _city(self, value: str, *salt: str) -> str:
         for attempt in range(20):  # Faker cities embed person names ("North David")
-            city = self._seeded_faker("city", value.lower(), str(attempt)).city()
+            city = self._seeded_faker("city", value.lower(), *salt, str(attempt)).city()
             words = {w.lower() for w in _WORD.findall(city)}
             if not words & self.exclude and city.lower() != value.lower():
                 break
