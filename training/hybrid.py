@@ -618,16 +618,10 @@ def fit_hybrid(
             scored[0].components, scored[0].seen, model.labels, val_gold
         )
 
-        # Re-ranker on the training folds, judged (and calibrated) on the validation fold.
         tables, targets = _pair_tables(model, scored, gold)
-        model.ranker = fit_reranker(tables[1:], targets[1:], params.seed) if val_notes else None
-        raw = _validation_raw(model, scored[0], tables[0])
-        model.calibration = fit_platt(raw, targets[0])
-        probabilities = apply_platt(raw, *model.calibration)
-        model.threshold, model.per_code = per_code_thresholds(
-            probabilities, model.labels, val_gold, params.hybrid.per_code_min_positives
+        validation, outcomes = _tune_second_stage(
+            model, scored[0], tables, targets, val_gold, params
         )
-        validation, outcomes = held_out_scores(model, probabilities, val_gold)
 
         # Final parts: every fold for the re-ranker, every labelled note for the classifiers.
         if refit and model.ranker is not None:
@@ -644,6 +638,31 @@ def fit_hybrid(
         "seconds": time.perf_counter() - started,
     }  # fmt: skip
     return model, summary
+
+
+def _tune_second_stage(
+    model: HybridCoder,
+    validation_scores: FoldScores,
+    tables: list,
+    targets: list,
+    val_gold: list[list[str]],
+    params: TrainParams,
+) -> tuple[dict, list]:
+    """Re-ranker on the training folds, judged, calibrated and thresholded on the validation fold.
+
+    ``tables`` and ``targets`` are the candidate pair tables of every fold, the validation fold
+    first. Sets ``model.ranker`` (none without validation notes), ``calibration``,
+    ``threshold`` and ``per_code``; returns the validation metrics and suggestion outcomes.
+    """
+    has_val = bool(val_gold)
+    model.ranker = fit_reranker(tables[1:], targets[1:], params.seed) if has_val else None
+    raw = _validation_raw(model, validation_scores, tables[0])
+    model.calibration = fit_platt(raw, targets[0])
+    probabilities = apply_platt(raw, *model.calibration)
+    model.threshold, model.per_code = per_code_thresholds(
+        probabilities, model.labels, val_gold, params.hybrid.per_code_min_positives
+    )
+    return held_out_scores(model, probabilities, val_gold)
 
 
 @dataclass
