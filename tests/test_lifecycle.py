@@ -30,6 +30,9 @@ TINY = {
         "min_map": 0.0,
         "min_test_cases": 1,
         "max_drop_vs_champion": 1.0,
+        # A tiny model's calibration on ~60 suggestions is noise (it was measured at 0.201
+        # against the default 0.2): this test checks the lifecycle, not the model.
+        "max_ece": 1.0,
     },
 }
 
