@@ -37,6 +37,7 @@ import logging
 import os
 import random
 import re
+import string
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -80,7 +81,7 @@ PHI_REGEXES: dict[str, str] = {
     "mrn": _MRN_LABEL + r"(?!S\d)[A-Z]{0,3}\d{5,10}\b",
 }
 _PHI = {name: re.compile(regex) for name, regex in PHI_REGEXES.items()}
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])*")
 _KIND2TYPE = {
     "name": "NAME", "date": "DATE", "address": "ADDRESS", "email": "EMAIL", "phone": "PHONE",
     "ssn": "SSN", "mrn": "MRN", "other": "ID",
@@ -529,7 +530,12 @@ class _RecordPlan:
     def surrogate_token(self, token: str, role: str) -> str:
         """A surrogate first or last name for ``token``: same patient and token, same answer."""
         if len(token) < 2:
-            return token  # initials carry too little to replace
+            # An initial is replaced too: a name written as initials only ("G.C.") would
+            # otherwise pass through whole. Another letter, the same for the patient.
+            rng = self.rng("initial", role, token.lower())
+            letters = [c for c in string.ascii_uppercase if c != token.upper()]
+            letter = rng.choice(letters)
+            return letter if token.isupper() else letter.lower()
         firsts, lasts = usable_names()
         rng = self.rng("name", role, token.lower())
         pool = firsts if role == "first" else lasts
@@ -748,11 +754,16 @@ class _RecordPlan:
                 _Span(a, b, 1, "NAME", self.surrogate_name(text[a:b]))
                 for a, b in self._occurrences(text, lowered, value)
             ]
+            instruments = _named_instruments(text)
             for token in {t for t in _WORD.findall(value) if len(t) > 1}:
                 spans += [
                     _Span(a, b, 5, "NAME", self.surrogate_name(text[a:b]))
                     for a, b in self._occurrences(text, lowered, token)
-                    if not _eponym_use(text, b) or _titled(text, a)
+                    if _titled(text, a)
+                    or not (
+                        _eponym_use(text, b)
+                        or any(_inside(text, a, b, c, d) for c, d in instruments)
+                    )
                 ]
             return spans
         if kind == "address":
@@ -783,10 +794,14 @@ class _RecordPlan:
 
 
 def _named_instruments(text: str) -> list[tuple[int, int]]:
-    """Spans of named scales and tests ("Glasgow Coma Scale") not preceded by a title."""
-    return [
-        m.span() for m in patterns.NAMED_INSTRUMENT.finditer(text) if not _titled(text, m.start())
+    """Spans of named scales and tests ("Glasgow Coma Scale") and of known eponym phrases
+    ("Cheyne-Stokes", "Hashimoto labs") not preceded by a title."""
+    found = [
+        m.span()
+        for pattern in (patterns.NAMED_INSTRUMENT, patterns.KNOWN_EPONYMS, patterns.EPONYM_CARE)
+        for m in pattern.finditer(text)
     ]
+    return [(a, b) for a, b in found if not _titled(text, a)]
 
 
 # Types a capitalised word of an eponym or a named instrument can be mistaken for.
@@ -806,7 +821,49 @@ def _not_a_person(
         return False
     if _eponym_use(text, end) or _drug_name(text, start, end):
         return True
-    return any(a <= start and end <= b for a, b in instruments)
+    # "Hickman line" found whole: the eponym's noun is inside the detection.
+    first_end = text.find(" ", start, end)
+    if first_end > 0 and phi_type in ("NAME", "FACILITY") and text[start:first_end].isalpha():
+        use = patterns.EPONYM_CONTEXT.match(text, first_end)
+        if use is not None and use.end() >= end:
+            return True
+    return any(_inside(text, start, end, a, b) for a, b in instruments)
+
+
+_LEFTOVER = re.compile(r"[\W_]*(?:(?:A|An|The|[A-Z])\b[\W_]*)?")
+
+
+def _inside(text: str, start: int, end: int, a: int, b: int) -> bool:
+    """Whether ``text[start:end]`` lies in ``text[a:b]`` but for an article or a lone letter.
+
+    A sentence's "A" is sometimes read as an initial: "A Marcus Gunn pupil" found as the name
+    "A Marcus Gunn" is still the eponym.
+    """
+    if not (start < b and a < end):
+        return False
+    return all(
+        _LEFTOVER.fullmatch(piece) is not None
+        for piece in (text[start : max(start, a)], text[min(end, b) : end])
+    )
+
+
+def _union_names(
+    hits: list[tuple[int, int, str, bool, float]],
+) -> list[tuple[int, int, str, bool, float]]:
+    """Overlapping NAME hits joined into one: "Officer Joe" and "Joe O'Hara" make one name.
+
+    Either part alone would leave the other part of the name in the text once overlaps are
+    resolved. The union counts as a rule's hit if one part was a rule's.
+    """
+    names = sorted((h for h in hits if h[2] == "NAME"), key=lambda h: (h[0], -h[1]))
+    merged: list[tuple[int, int, str, bool, float]] = []
+    for start, end, kind, tagger, score in names:
+        if merged and start < merged[-1][1]:
+            a, b, _, last_tagger, last_score = merged[-1]
+            merged[-1] = (a, max(b, end), kind, last_tagger and tagger, max(score, last_score))
+        else:
+            merged.append((start, end, kind, tagger, score))
+    return [h for h in hits if h[2] != "NAME"] + merged
 
 
 def _drug_name(text: str, start: int, end: int) -> bool:
@@ -923,7 +980,7 @@ class Deidentifier:
                 continue
             by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
             hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER, result.score))
-        return hits
+        return _union_names(hits)
 
     def detect(self, text: str, identifiers: dict[str, str] | None = None) -> list[PhiSpan]:
         """PHI spans of ``text`` as de-identification would replace them (before replacement).

@@ -163,8 +163,9 @@ def _tagger_recognizer(tagger, threshold: float):
     import regex
     from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-    from training.phi.tagger import TAGGED_TYPES
+    from training.phi.tagger import TAGGED_TYPES, first_names
 
+    firsts = first_names()
     house_number = regex.compile(r"\d{1,6}[ \t]+$")
     lab_value = regex.compile(r"[ \t]*:?[ \t]*\d")
     herb = regex.compile(r"(?:['’]s)?[ \t]+wort\b", regex.IGNORECASE)  # St. John's wort
@@ -180,6 +181,9 @@ def _tagger_recognizer(tagger, threshold: float):
                     continue  # a lab abbreviation and its value ("Na 129", "Plt 375")
                 if herb.match(text, span.end):
                     continue
+                word = text[span.start : span.end]
+                if word.islower() and word in tagger.vocab and word not in firsts:
+                    continue  # a common word in lower case ("good return", "felt a pop")
                 start = span.start
                 if span.phi_type == "ADDRESS":  # the house number is not a capitalised token
                     number = house_number.search(text, max(0, start - 8), start)
@@ -235,6 +239,38 @@ def _lexical_recognizer(tagger):
     return LexicalRecognizer(supported_entities=["NAME", "FACILITY"], name=LEXICAL_RECOGNIZER)
 
 
+TABLE_RECOGNIZER = "clinicode_tables"
+
+
+def _table_recognizer():
+    """Cells under a header naming a PHI type (``phi.tables``)."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    from training.phi.tables import table_spans
+    from training.phi.types import PHI_TYPES
+
+    class TableRecognizer(EntityRecognizer):
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return [
+                RecognizerResult(
+                    phi_type,
+                    start,
+                    end,
+                    0.8,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: TABLE_RECOGNIZER,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+                for start, end, phi_type in table_spans(text)
+            ]
+
+    return TableRecognizer(supported_entities=list(PHI_TYPES), name=TABLE_RECOGNIZER)
+
+
 def clinicode_analyzer(
     cache_dir: str | Path | None = None,
     site_lists: dict[str, Iterable[str]] | None = None,
@@ -258,6 +294,7 @@ def clinicode_analyzer(
 
     nlp_engine = _nlp_engine(cache_dir)
     recognizers = _pattern_recognizers(site_lists or {})
+    recognizers.append(_table_recognizer())
     if tagger is not None:
         recognizers.append(_tagger_recognizer(tagger, tagger_threshold))
         recognizers.append(_lexical_recognizer(tagger))

@@ -22,18 +22,25 @@ FACILITY_SUFFIXES = (
     "Pediatrics|Urgent Care|Nursing Home|Care Home|Senior Living|Assisted Living|Medical Group|"
     "Surgical Associates|Associates|Dialysis|Rehab|Rehabilitation|Health|Healthcare|Health System|"
     "Medical|Care|Home|Manor|Pharmacy|Sanatorium|Surgery Center|Imaging|Laboratories|Lab|"
-    "Facility|Family Medicine|Medicine"
+    "Facility|Family Medicine|Medicine|Audiology & Hearing|Audiology|Hearing Center|Hearing|"
+    "Hospitality House|Transplant House|Guest House|Family House|Lodge|Infusion Suite|"
+    "Infusion Center|Cancer Genetics Service|Genetics Service|Genetics|Gastroenterology|"
+    "Cardiology|Oncology|Neurology|Dermatology|Orthopaedics|Orthopedics|Urology|Nephrology|"
+    "Pulmonology|Endocrinology|Rheumatology|Ophthalmology|Optometry|Eye Center|Eye Clinic|"
+    "Skilled Nursing Facility|Skilled Nursing|Nursing Center|Sleep Center|Sleep Lab|"
+    "Wellness Center|Wellness|Counseling|Counselling|Psychiatry|Psychology|Podiatry|Chiropractic"
 )
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
-    rf"\b(?P<head>{_WORD}(?:[ \t]+(?:of[ \t]+|&[ \t]+|and[ \t]+)?{_WORD}){{0,4}})"
-    rf"[ \t]+(?i:{FACILITY_SUFFIXES})\b(?![ \t]+(?i:{FACILITY_SUFFIXES})\b)"
+    rf"\b(?P<head>{_WORD}(?:[ \t](?:of[ \t]|&[ \t]|and[ \t])?{_WORD}){{0,4}})"
+    rf"[ \t](?i:{FACILITY_SUFFIXES})\b(?![ \t]+(?i:{FACILITY_SUFFIXES})\b)"
     rf"(?:[ \t]+of[ \t]+{_WORD}(?:[ \t]+{_WORD})?)?",
     CASE_SENSITIVE,
 )
 _SAINT = regex.compile(
     rf"\b(?:St\.?|Saint|ST\.?|SAINT)[ \t]+{_WORD}(?!(?:'s|’s|'S)?[ \t]+(?i:wort)\b)"
-    rf"(?:'s|’s|'S)?(?:[ \t]+(?:{FACILITY_SUFFIXES}))*\b",
+    rf"(?:'s|’s|'S)?(?:(?:[ \t]+{_WORD}){{0,3}}[ \t]+(?:{FACILITY_SUFFIXES}))?"
+    rf"(?:[ \t]+(?:{FACILITY_SUFFIXES}))*\b",
     CASE_SENSITIVE,
 )
 _INITIAL_NAME = regex.compile(

@@ -59,7 +59,8 @@ _DAY_ORD = rf"(?P<d>(?:3[01]|[12]\d|0?[1-9]){_ORD})"
 _SHORT_DATE_CUES = (
     "on|since|from|until|dated|of|DOS:?|seen|admitted|discharged|started|stopped|through|thru|"
     "faxed|returned|collected|effective|due|scheduled|visit|appt|appointment|last|next|before|"
-    "after|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun"
+    "after|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|departs|departing|departed|returns|"
+    "returning|leaves|leaving|arrives|arriving|flies|flying|booked|rebooked|come in|by|til|till"
 )
 _SCORE_CUES = r"(?i:pain|score|scored|rated|rates|scale|severity|level|strength|intensity)"
 _AGE = r"(?:9\d|1[01]\d)"  # over 89; 120+ is taken for something else
@@ -67,24 +68,28 @@ _NAME = r"\p{Lu}[\p{Ll}'’-]*\p{L}"
 _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
 # Titles in several languages; a name after one is a person, whatever follows it.
 _TITLES = (
-    r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
-    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr|Sister|Matron)\.?"
+    r"(?:Doctor|Dott\.ssa|Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
+    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr|Sister|Matron|Officer|Deputy|Sgt|Sergeant|"
+    r"Constable|Detective|Chaplain|Rev|Reverend|Pastor|Rabbi|Imam|Judge|Attorney|Counsel)\.?"
 )
 # Surname particles written in lower case ("van de Kooij", "da Silva", "Ó Duibhghiolla").
 _PARTICLE = r"(?:van|von|de|der|den|del|della|di|da|dos|das|du|le|la|ten|ter|Ó|Ní|Mac|bin|al)"
 _NAME_WORD = r"\p{Lu}[\p{L}'’-]*\p{L}"
 _PERSON = (
-    rf"(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}"
-    rf"(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,2}}"
+    rf"(?:\p{{Lu}}\.[ \t]?){{0,2}}(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}"
+    rf"(?:[ \t]\p{{Lu}}\.)?(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,2}}"
 )
 _CREDENTIALS = (
     r"(?:MD|DO|RN|NP|PA-C|PA|PharmD|PhD|LPN|LVN|CNA|APRN|FNP|CRNA|DNP|PsyD|LCSW|LMSW|MSW|LPC|"
     r"DDS|DMD|BDS|MB[ \t]?BS|MBChB|MRCP|FRCS|FRCP|DPT|PT|OT|OTR|SLP|RD|RRT|RT|RPh|CLS|MLS|MT|"
-    r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN|CCRP|CCRC|CCRA|CCM|CDE|CWOCN)"
+    r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN|CCRP|CCRC|CCRA|CCM|CDE|CWOCN|Au\.?D|"
+    r"CCC-A|CCC-SLP|NNP|CGC|RPSGT|CCHT|FRCOphth|FRCOG|FRCPath|FRACP|Esq|OD|DPM|LCPC|LMFT|CNS|"
+    r"ACNP|AGNP|PMHNP|RDN|ATC|CRNP|FNP-BC|ANP|MBBS|MRCGP|FRCPC|FACS|FACP)"
 )
 # The word after the comma is a given name, not a first credential: "Krishnan, RN, CWON".
 _SURNAME_FIRST = (
-    rf"(?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD},[ \t]?(?!{_CREDENTIALS}\b){_NAME_WORD}"
+    rf"(?:{_PARTICLE}[ \t]){{0,2}}(?:{_NAME_WORD}[ \t])?{_NAME_WORD},[ \t]?"
+    rf"(?!{_CREDENTIALS}\b){_NAME_WORD}"
     rf"(?:[ \t]{_NAME_WORD})?"
 )
 _ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b"
@@ -108,7 +113,9 @@ _STREET_SUFFIXES = (
     "Radial Ramp Ranch Rapid Rapids Rest Ridge Ridges River Roads Route Row Rue Run Shoal Shoals "
     "Shore Shores Skyway Spring Springs Spur Spurs Station Stravenue Stream Streets Summit "
     "Throughway Trace Track Trafficway Tunnel Turnpike Underpass Union Unions Valley Valleys Via "
-    "Viaduct View Views Village Villages Ville Vista Walk Walks Wall Ways Well Wells"
+    "Viaduct View Views Village Villages Ville Vista Walk Walks Wall Ways Well Wells Branch Burg "
+    "Burgs Centers Circles Cliff Cliffs Coves Crossroad Crossroads Drives Extensions Fall Fords "
+    "Forges Greens Groves Harbors Inlet Junctions Keys Land Parkways Squares"
 ).split()
 
 # Date patterns; named groups m/d/y/mon are read back to shift the date in its own format.
@@ -120,12 +127,17 @@ DATE_PATTERNS = (
     r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?![\d-])",
     r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4}|\d{2})(?![\d.]*\d)",
     rf"\b{_WD}{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
+    # Month, day and year joined by hyphens or slashes ("Feb-20-2021", "Mar/3/24").
+    rf"\b{_MON}(?P<sep>[-/])(?P<d>3[01]|[12]\d|0?[1-9])(?P=sep)(?P<y>\d{{4}}|\d{{2}})\b(?![-/]\d)",
     rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
     rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
     rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
     rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
-    r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+    r"(?P<m>1[0-2]|0?[1-9])[/-](?P<d>3[01]|[12]\d|0?[1-9])(?![\d/-])",
+    # After the same cues, a first field over 12 is a day ("departs 18/7", "returns 19/12").
+    rf"(?<!{_SCORE_CUES}\s+(?:\w+\s+)?)(?<=\b(?i:{_SHORT_DATE_CUES})\s+)"
+    r"(?P<d>1[3-9]|2\d|3[01])[/.-](?P<m>1[0-2]|0?[1-9])(?![\d/.-])",
     # The cue before a place: "seen at Downs Pediatrics 4/10" (a date, not a pain score).
     r"(?<=\b(?i:seen|admitted|discharged|treated|transferred)[ \t]+(?:at|in|to|from)[ \t]+"
     r"(?:\p{Lu}[\p{L}'’.-]*[ \t]+){1,4})"
@@ -227,9 +239,10 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             (
                 "ssn labelled",
                 r"(?=\d)(?<=\b(?:SSN|SS\#|social security)\b(?:[^\n\d]|" + _SSN_GAP + "){0,40})"
-                r"(?<!\d)\d{3}[ -]?\d{2}[ -]?\d{4}\b",
+                r"(?<!\d)\d{3}[ .-]?\d{2}[ .-]?\d{4}\b",
                 0.9,
             ),
+            ("ssn dotted", r"(?<![\d.])\d{3}\.\d{2}\.\d{4}(?![\d.]*\d)", 0.7),
             ("ssn spaced", r"(?<!\d)(?<!\d[ -])\d{3} \d{2} \d{4}(?![\d])", 0.6),
         ],
         (),
@@ -257,6 +270,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.8,
             ),
             (
+                "phone international",
+                r"(?<![\w+])(?:\+(?!1\b)[1-9]\d{0,2}|00[1-9]\d{0,2}(?=[ ]))(?=[\d ().-]{8,}\d)"
+                r"(?:[ .-]?(?:\(0\)[ ]?)?\(?\d{1,5}\)?){2,6}(?![\w-]|[.,]\d)" + _EXTENSION,
+                0.75,
+            ),
+            (
                 "phone local cued",
                 r"(?<=\b(?i:page|paged|pager|call|phone|tel|bleep|beeper|ext|extension|cell|"
                 r"mobile|reached on|reach at|dial)\b[^\n\d]{0,6})(?<!\d)\d{3}-\d{4}(?![\w-])",
@@ -271,9 +290,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "mrn",
-                r"(?=[A-Z]{0,3}\d)(?<=\b(?:MRN|MR#|MR No\.?|medical record(?: number| no\.?)?)"
+                r"(?=[A-Z]{0,3}\d)(?<=\b(?:MRN|MR#|MR No\.?|(?-i:UR|URN|UR No\.?|UMRN)|"
+                r"medical record(?: number| no\.?)?|hospital (?:number|no\.?))"
+                r"(?:[ \t]+(?:on|in|from|per|of|at)[ \t]+[^\n\d:]{1,30}?[ \t]+(?:is|was|reads))?"
                 r"\s*[:#]?\s*)"
-                r"[A-Z]{0,3}\d{5,10}\b",
+                r"[A-Z]{0,3}(?=(?:\d[ -]?){5,12}\b)\d{1,10}(?:[ -]\d{2,6}){0,3}\b(?![ -]\d)",
                 0.95,
             )
         ],
@@ -296,6 +317,21 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 + ")"
                 + _ID_VALUE,
                 0.85,
+            ),
+            (
+                "short staff number",
+                _SHORT_ID_AHEAD
+                + r"(?<=\b(?:badge|shield|employee|staff|officer|payroll|locker)"
+                + _LABELLED
+                + ")"
+                + _SHORT_ID_VALUE,
+                0.75,
+            ),
+            (
+                "session token",
+                r"(?<=\b(?:session|login|token|device id|cookie)[ \t]*[:#]?[ \t]*)"
+                r"(?-i:(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{8,40})\b",
+                0.75,
             ),
             ("labelled number", _ID_AHEAD + r"(?<=" + _GENERIC_ID_LABEL + ")" + _ID_VALUE, 0.75),
             # Seven or more bare digits are an identifier in a note, whatever the label says.
@@ -331,6 +367,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             ("gs1 udi", r"\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9-]+)*", 0.9),
             ("serial prefixed", r"\b(?:SN|S/N)[-#]?\d[A-Z0-9]{5,}\b", 0.85),
+            (
+                "serial prefixed spaced",
+                r"(?-i:\b(?:SN|S/N|SER|Ser\.)[ \t]?[-#:]?[ \t]?(?=[A-Z0-9]*\d)[A-Z0-9][A-Z0-9-]{4,}"
+                r"[A-Z0-9]\b)",
+                0.85,
+            ),
+            ("hibc udi", r"\+[A-Z][A-Z0-9]{3,}/\$\$?[A-Z0-9+]{4,}", 0.9),
         ],
         (),
     ),
@@ -343,6 +386,18 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 _SHORT_ID_AHEAD
                 + r"(?<=\b(?:license|licence|lic|DEA|NPI|certificate|(?-i:DL|CDL)|permit|"
                 r"registration|reg)" + _LABELLED + ")" + _SHORT_ID_VALUE,
+                0.85,
+            ),
+            (
+                "license spaced",
+                r"(?<=\b(?:license|licence|lic|certificate|permit)" + _LABELLED + ")"
+                r"(?-i:[A-Z]{1,3}[ \t-]\d{4,10})\b",
+                0.85,
+            ),
+            (
+                "number plate",
+                r"(?<=\b(?:plate|tag|registration|reg)" + _LABELLED + ")"
+                r"(?-i:(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{3,4})\b",
                 0.85,
             ),
             ("dea format", r"(?-i:\b[ABCDEFGHJKLMPRSTUX][A-Z]\d{7}\b)", 0.8),
@@ -432,7 +487,15 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         IGNORE_CASE,
         [
             ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.|y)\b)", 0.85),
-            ("age labelled", rf"(?<=\b(?:aged?|AGE:)\s*){_AGE}(?=\b|y\b)", 0.85),
+            ("age labelled", rf"(?<=\b(?:aged?(?:[ \t]+of)?|AGE:)\s*){_AGE}(?=\b|y\b)", 0.85),
+            (
+                "age after a relative",
+                rf"(?<=\b(?:spouse|wife|husband|partner|mother|father|sister|brother|aunt|uncle|"
+                rf"grandmother|grandfather|grandma|grandpa|widow|widower|neighbou?r|friend)"
+                rf"(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]*(?:aged?[ \t]+)?)"
+                rf"{_AGE}(?=[ \t]*(?:,|;|\)|\.))",
+                0.75,
+            ),
             ("age is", rf"(?<=\b(?:is|was|turned)\s+){_AGE}(?=\s*(?:,|\.|and\b|years))", 0.7),
             ("age in words", rf"\b(?:{_AGE_UNITS})\b{_NOT_AGE_AFTER}", 0.75),
         ],
@@ -475,7 +538,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"(?<=\b(?:Patient|PATIENT|Name|NAME|Pt|PT|Caller|Requested by|By|by|Subject|"
                 rf"Subscriber|Member|Resident|Client|subscriber|member|witness|Witness|guardian|"
                 rf"Guardian):?[ \t]+)(?:{_PARTICLE}[ \t]+){{0,2}}"
-                rf"{_UPPER_NAME},?[ \t]+{_UPPER_NAME}\b",
+                rf"{_UPPER_NAME}(?:[ \t]\p{{Lu}}\.)?,?[ \t]+{_UPPER_NAME}\b",
                 0.8,
             ),
             # A list of prescribers after an NPI label: "NPI: Gelabert 2211057200; Cameron
@@ -486,6 +549,54 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.8,
             ),
             ("initials labelled", r"(?<=\b(?i:initials):?[ \t]+)[A-Z]{2,3}\b", 0.8),
+            # Form labels of people other than the patient ("SUPERVISOR: NGOC TRAN",
+            # "Interpreted by Rika E. Nakagawa, MD", "Law Office of Elzbieta Kryk").
+            (
+                "role labelled",
+                rf"(?<=\b(?i:supervisor|employee|petitioner|caregiver|carer|interpreter|"
+                rf"interpreted by|reported by|reviewed by|signed by|referred by|seen by|"
+                rf"referring|attending|evaluator|counsell?or|coordinator|contact|next of kin|"
+                rf"emergency contact|from|attn|attention|c/o|law office of|office of|"
+                rf"prescriber|provider|physician|clinician|therapist|witnessed by|"
+                rf"approved by|verified by|checked by|completed by|dictated by|transcribed by|"
+                rf"parent|guardian|tech|technician|nephrologist|surgeon|anaesthetist|"
+                rf"anesthetist|nurse|midwife|resident|fellow|consultant|pharmacist|dietitian|"
+                rf"audiologist|optometrist|social worker|case manager|scribe|author|candidate|"
+                rf"travell?er|donor|recipient|aka|a\.k\.a\.|alias|preferred name|nickname|"
+                rf"person detained|detainee|claimant|insured|policyholder|requester|requestor|"
+                rf"applicant|decedent|informant|driver|passenger|owner)"
+                rf"(?:[ \t]*\([^)\n]{{1,20}}\))?:?[ \t]+)"
+                rf"(?:{_SURNAME_FIRST}|{_PERSON})(?=[ \t]*(?:[,;(\n\t]|$|[ \t]{{2}}|[ \t]+\d|"
+                rf"[ \t]+(?:on|at|to|for|and|via|MD|RN)\b))",
+                0.75,
+            ),
+            # A relative named after the relation ("daughter Karina Buszko", "your sister
+            # Nanami", "son Julio Cesar Quezada").
+            (
+                "relative named",
+                rf"(?<=\b(?i:daughter|son|sister|brother|wife|husband|spouse|partner|stepson|"
+                rf"stepdaughter|neighbou?r|friend|niece|nephew|aunt|uncle|cousin|grandson|"
+                rf"mother|father|mum|mom|dad|stepmother|stepfather|grandmother|grandfather|"
+                rf"granddaughter|fianc[eé]e?|boyfriend|girlfriend|sibling|twin)[ \t]+)"
+                rf"(?!(?-i:Has|Had|Is|Was|Were|Deceased|Alive|Died|With|And|The|Denies|Reports|"
+                rf"Lives|Present|At|In|On)\b)(?:{_SURNAME_FIRST}|{_PERSON})",
+                0.7,
+            ),
+            # The signature under a letter's closing ("Yours sincerely,\n\nMiki Murakami").
+            (
+                "signature",
+                rf"(?<=(?i:sincerely|regards|best wishes|yours truly|yours faithfully|"
+                rf"respectfully|cordially|kind regards|warm regards),?[ \t]*\n(?:[ \t]*\n){{0,2}}"
+                rf"[ \t]*)(?:{_TITLES}[ \t]+)?{_PERSON}",
+                0.75,
+            ),
+            # "admitted under Myrcha, Nataniel": a surname-first name after a cue word.
+            (
+                "surname first after a cue",
+                rf"(?<=\b(?:under|by|per|with|from|to|c/o|for)[ \t]+){_SURNAME_FIRST}"
+                rf"(?=[ \t]*(?:[,;.(\n]|$|[ \t]+(?:for|on|at|to|and|via|with)\b))",
+                0.7,
+            ),
         ],
         (),
     ),
@@ -509,7 +620,14 @@ TITLE_BEFORE = regex.compile(rf"\b{_TITLES}[ \t]+(?:{_PARTICLE}[ \t]+)?$")
 # most before the noun, and no field cue after it: in "Bell, David   Chart #0832" the column gap
 # and the "#" show a form label, not "Bell chart" (that reading leaked the name).
 EPONYM_CONTEXT = regex.compile(
-    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?-i:[ \t]\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?(?:[ \t]|-)"
+    r"(?:-\p{Lu}\p{Ll}+)?(?:'s|’s|'|’)?(?-i:[ \t]and[ \t]\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?"
+    r"(?-i:[ \t]\p{Lu}\p{Ll}+(?:'s|’s|'|’)?)?(?:[ \t]|-)"
+    # One describing word may stand before the noun ("Fuchs endothelial dystrophy", "Humphrey
+    # visual field", "Karnofsky performance status").
+    r"(?:(?-i:\p{Ll}+(?:al|ic|ous|ive|ary|ory|oid|ular|eal|ation))[ \t]|"
+    r"(?-i:tongue|visual|performance|coma|rating|muscle|nerve|cell|blood|tendon|joint|skin|"
+    r"bone|lymph|hip|knee|ankle|wrist|elbow|shoulder|eye|ear|tear|light|pressure|pulse|heart|"
+    r"liver|kidney|lung|bowel|bladder)[ \t])?"
     r"(?:disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
     r"disorder|phenomenon|reflex|test|maneuver|manoeuvre|chorea|ulcer|encephalopathy|"
     r"thyroiditis|sarcoma|tumou?r|score|scale|catheter|criteria|classification|procedure|"
@@ -521,9 +639,45 @@ EPONYM_CONTEXT = regex.compile(
     r"technique|splint|cast|traction|dementia|anemia|anaemia|ataxia|dystrophy|"
     r"neuralgia|neuropathy|murmur|nodes|nodules?|plot|angle|membrane|"
     r"infarct|lesion|deformity|sclerosis|atrophy|myopathy|paralysis|tremor|lens|stockings?|"
-    r"dressing|drain|syndromes|diseases|flap|graft|puncture|angioplasty)\b"
-    r"(?![ \t]*(?:#|:|(?-i:No\.?|NO\.?|Number|number)\b|\d))",
+    r"dressing|drain|syndromes|diseases|flap|graft|puncture|angioplasty|respiration|"
+    r"breathing|line|field|pupil|card|fistula|status|type|manoeuvres|maneuvers|signs|tests|"
+    r"scales|scores|reaction|reflexes|phenomena|effect|curve|cells|spots|loop|lines|"
+    r"respirations|nodules|tumours|tumors|fractures|ulcers|cysts|lenses|tubes|catheters|"
+    r"shunts|classes|grades|stages?|pupils|incisions|repairs|procedures|operations|tonometry|"
+    r"grid|count|glands|bundle|zone|space|point|corpuscles?|granules?|forceps)\b"
+    r"(?![ \t]*(?:#|:|(?-i:No\.?|NO\.?|Number|number)\b))"
+    # A number after a score-like noun is its value ("Braden scale 13"), not a form field.
+    r"(?:(?<=(?i:scale|score|class|grade|type|stage|level|status|index|criteria|test|field|"
+    r"sign|angle|ratio|inventory|questionnaire|tonometry|count|classification|staging))|"
+    r"(?![ \t]*\d))",
     regex.IGNORECASE,
+)
+# Hyphenated and two-word eponyms that are never a person's name as written: a word of a
+# detection inside one of these is kept ("Cheyne-Stokes respiration", "BCG (Bacillus
+# Calmette-Guerin)", "Osgood-Schlatter").
+KNOWN_EPONYMS = regex.compile(
+    r"\b(?:Bacillus[ \t]+Calmette[- ]Gu[ée]rin|Calmette[- ]Gu[ée]rin|Cheyne[- ]Stokes|"
+    r"Guillain[- ]Barr[ée]|Creutzfeldt[- ]Jakob|Wolff[- ]Parkinson[- ]White|Osgood[- ]Schlatter|"
+    r"Legg[- ]Calv[ée][- ]Perthes|Charcot[- ]Marie[- ]Tooth|Brown[- ]S[ée]quard|"
+    r"Stevens[- ]Johnson|Mallory[- ]Weiss|Zollinger[- ]Ellison|Ehlers[- ]Danlos|Budd[- ]Chiari|"
+    r"Arnold[- ]Chiari|Dandy[- ]Walker|Peutz[- ]Jeghers|Klippel[- ]Feil|Klippel[- ]Trenaunay|"
+    r"Wernicke[- ]Korsakoff|Kimmelstiel[- ]Wilson|Brescia[- ]Cimino|Swan[- ]Ganz|"
+    r"Roux[- ]en[- ]Y|Jarisch[- ]Herxheimer|Sturge[- ]Weber|[Vv]on[ \t]Willebrand|"
+    r"[Vv]on[ \t]Hippel[- ]Lindau|Marcus[ \t]Gunn|Argyll[ \t]Robertson|Austin[ \t]Flint|"
+    r"Graham[ \t]Steell|Osler[- ]Weber[- ]Rendu|Bernard[- ]Soulier|Chediak[- ]Higashi|"
+    r"Lesch[- ]Nyhan|Prader[- ]Willi|Russell[- ]Silver|Beckwith[- ]Wiedemann|"
+    r"Kasabach[- ]Merritt|Waterhouse[- ]Friderichsen|Fitz[- ]Hugh[- ]Curtis|Pelger[- ]Hu[ëe]t|"
+    r"Hallervorden[- ]Spatz|Ortolani[ \t]and[ \t]Barlow|Barlow[ \t]and[ \t]Ortolani|"
+    r"Ramsay[ \t]Hunt|Epstein[- ]Barr|Jod[- ]Basedow|Dubin[- ]Johnson|Crigler[- ]Najjar|"
+    r"Henoch[- ]Sch[öo]nlein|Gilles[ \t]de[ \t]la[ \t]Tourette)(?![\p{L}])"
+)
+# A disease eponym used for the disease's care ("are my Hashimoto labs back", "Crohn flare").
+EPONYM_CARE = regex.compile(
+    r"\b(?:Kawasaki|Kaposi|Hashimoto|Sj[öo]gren|Wilms|Hodgkin|Addison|Alzheimer|Parkinson|"
+    r"Huntington|Crohn|Raynaud|Tourette|Asperger|Meni[eè]re|Meckel|Cushing|Graves|Paget|Behçet|"
+    r"Behcet|Whipple|Wilson|Lyme)(?:'s|’s|')?[ \t]+(?i:labs?|results?|panel|screen|flares?|"
+    r"meds?|medications?|symptoms?|diagnosis|follow-?up|clinic|antibod(?:y|ies)|levels?|"
+    r"bloods|workup|work-up)\b"
 )
 # A brand drug name written with its generic name in brackets ("Eliquis (apixaban)"), or one of
 # the brands most often written alone; neither is a person or a place.
@@ -567,5 +721,6 @@ LONE_LETTER = regex.compile(r"(?:[A-Z]|[IVX]{1,4})")
 # For reading a detected date back (the last one has no label lookbehind: "on 3/14" -> "3/14").
 DATE_PARSERS = (
     *DATE_REGEXES,
-    regex.compile(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])", CASE_SENSITIVE),
+    regex.compile(r"(?P<m>1[0-2]|0?[1-9])[/-](?P<d>3[01]|[12]\d|0?[1-9])", CASE_SENSITIVE),
+    regex.compile(r"(?P<d>1[3-9]|2\d|3[01])[/.-](?P<m>1[0-2]|0?[1-9])", CASE_SENSITIVE),
 )

@@ -94,6 +94,11 @@ def _name_lexicons() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(firsts), frozenset(lasts)
 
 
+def first_names() -> frozenset[str]:
+    """Every first name of the lexicons, in lower case."""
+    return _name_lexicons()[0]
+
+
 def name_lexicon() -> frozenset[str]:
     """Every first and last name of the lexicons, in lower case."""
     firsts, lasts = _name_lexicons()
