@@ -2,15 +2,16 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,both}] [--out reports/deid.json]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,both}] [--out reports/deid.json]
 
-Both systems see the same held-out notes in the same process. There are four held-out sets:
+Both systems see the same held-out notes in the same process. There are five held-out sets:
 set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
 detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
 its own report. Set C (``benchmarks/phi_heldout_c.py``, twelve other note families) was written
 blind on 2026-12-03, after A and B had been used for tuning. Set D
 (``benchmarks/phi_heldout_d.py``, sixteen further families) was written blind after A, B and C
-had all been used for tuning. Scoring:
+had all been used for tuning. Set E (``benchmarks/phi_heldout_e.py``, sixteen new families) was
+written blind after the fourth tuning round, on 2026-12-04, once D had been used too. Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
   still removes the text) covers at least ``--coverage`` (default 90%) of its characters.
@@ -48,11 +49,13 @@ try:
     from benchmarks.phi_heldout_b import FAMILIES_B, generate_heldout_b
     from benchmarks.phi_heldout_c import FAMILIES_C, generate_heldout_c
     from benchmarks.phi_heldout_d import FAMILIES_D, generate_heldout_d
+    from benchmarks.phi_heldout_e import FAMILIES_E, generate_heldout_e
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
     from phi_heldout_b import FAMILIES_B, generate_heldout_b
     from phi_heldout_c import FAMILIES_C, generate_heldout_c
     from phi_heldout_d import FAMILIES_D, generate_heldout_d
+    from phi_heldout_e import FAMILIES_E, generate_heldout_e
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -75,6 +78,7 @@ HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[st
     "b": (generate_heldout_b, sorted(FAMILIES_B)),
     "c": (generate_heldout_c, sorted(FAMILIES_C)),
     "d": (generate_heldout_d, sorted(FAMILIES_D)),
+    "e": (generate_heldout_e, sorted(FAMILIES_E)),
 }
 
 
@@ -497,7 +501,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         dest="heldout_set",
         choices=(*HELDOUT_SETS, "both"),
         default="both",
-        help="held-out set: a, b or c (each used for tuning since), d (blind, written last), "
+        help="held-out set: a, b, c or d (each used for tuning since), e (blind, written last), "
         "or both (every set), reported separately",
     )
     parser.add_argument(
