@@ -6,6 +6,8 @@ held-out set D, now a tuning set) or a neighbour of one that must stay untouched
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from clinicode.schema import NoteRecord
@@ -152,3 +154,173 @@ def test_initial_surrogates_are_consistent_within_a_patient() -> None:
     text = "Time | Pump S/N | RN\n0751 | 38-0043-BE | G.C.\n0851 | 38-0043-BF | G.C.\n"
     lines = _clean(text).splitlines()
     assert lines[1].split("|")[-1] == lines[2].split("|")[-1]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("Re: Laura Ward, born 26 novembre 1930, case no. 324789790", "26 novembre 1930", "DATE"),
+        ("treated here from 7 de julio de 2023 to 12/07/2023.", "7 de julio de 2023", "DATE"),
+        ("Fax +49-221-9464086\n4. Juli 2025\nTo: the team", "4. Juli 2025", "DATE"),
+        ("Signed this 30th day of June, 2026 at home.", "30th day of June, 2026", "DATE"),
+        ("# LIS export lab_results_20220712.csv for the ward", "20220712", "DATE"),
+        ("B. REACTION  onset 5-Oct-2025: urticaria", "5-Oct-2025", "DATE"),
+        ("Re: Panatta, Martina, born 30-12-1984, case no. 1", "30-12-1984", "DATE"),
+        ("Blood warmer S/N 5D:1B:8C:B8:74:98; 18G cannula", "5D:1B:8C:B8:74:98", "DEVICE"),
+        ("Home monitor 90K-5262-26G, last upload today", "90K-5262-26G", "DEVICE"),
+        ("Please return by fax 805/614-0628 or by post", "805/614-0628", "PHONE"),
+        (
+            "Diet history from brother Dmitri (089 / 977 53 77), who shops",
+            "089 / 977 53 77",
+            "PHONE",
+        ),
+        ("asked me to ring her son on 00 44 113 512 2567.", "00 44 113 512 2567", "PHONE"),
+        ("Blood bank: +1.377.610.2844 extn 3446\n", "+1.377.610.2844 extn 3446", "PHONE"),
+        ("Client: Mr Soylu | MRN E-1689-1961 | DOB 30/01/2006", "E-1689-1961", "MRN"),
+        ("Recipient: GLANZMANN, Nathan   Hosp no: H/844878   DOB", "H/844878", "MRN"),
+        ("Segebahnweg 9-2, 53817 Luckenwalde, Germany", "Segebahnweg 9-2", "ADDRESS"),
+        ("51, boulevard Laurence Gay, 78566 Martin-la-Forêt, France", "78566", "ZIP"),
+        ("Lottebaan 20, 1472 DD Utrecht, Netherlands", "1472 DD", "ZIP"),
+        ("Cañada de Magdalena Planas 444, 02395 La Rioja, Spain", "La Rioja", "CITY"),
+        ("37 Twohig Street, Louis Ville K21 R5NC, Ireland", "K21 R5NC", "ZIP"),
+        ("Also at home: great-grandmother Alyssa (92), housebound.", "92", "AGE"),
+        ("DOB 1924-11-07   age at draw 99   sex M", "99", "AGE"),
+        ("G. Valderrama Bou, RD, LDN 36196\n", "36196", "LICENSE"),
+        ("Aral Sakarya, SCPHN (HV), NMC PIN 15V9958K\n", "15V9958K", "LICENSE"),
+        (
+            "gateway 541a:fe76:af9a:d621:e486:4d78:118c:adc4:8443\n",
+            "541a:fe76:af9a:d621:e486:4d78:118c:adc4",
+            "IP",
+        ),
+        ("Unit E9855 23 659129 | Red cells, LR", "E9855 23 659129", "ID"),
+        (
+            "School: Mount Meyer High School   Health office: 383 937 1111",
+            "Mount Meyer High School",
+            "FACILITY",
+        ),
+        (
+            "Hôpital Martin-la-Forêt\nDepartment of Internal Medicine",
+            "Hôpital Martin-la-Forêt",
+            "FACILITY",
+        ),
+    ],
+)
+def test_values_in_round_five_layouts_are_detected(text: str, value: str, kind: str) -> None:
+    found = _detected(text)
+    assert found.get(value) == kind, found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Recipient: TURNER, MELINDA Z   Pt ID 16-45-52-72", "TURNER, MELINDA Z"),
+        ("Mother: Luo, Guiying, DOB 11.01.1983, mobile 07700", "Luo, Guiying"),
+        ("  Nhlanhla Maphindela, 93495 Edwards Junction Apt. 4", "Nhlanhla Maphindela"),
+        ("Reviewed: X. Fan, CCDS #18-7301-86", "X. Fan"),
+        ("Joris van Daal, MS, CCC-SLP, ASHA #8492", "Joris van Daal"),
+        ("Notary: Wei S. Wu, commission no. COMM-150", "Wei S. Wu"),
+    ],
+)
+def test_names_in_round_five_layouts_are_detected(text: str, name: str) -> None:
+    found = _detected(text)
+    assert any(name in value and kind == "NAME" for value, kind in found.items()), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Transfusion: Glanzmann thrombasthenia: HLA-matched platelets only.",
+        "Apgar 9 and 10 per the records.",
+        "Autoimmune thyroiditis (Hashimoto) on levothyroxine.",
+        "A Weber B fracture of the right ankle.",
+        "cohort: Takayasu arteritis",
+        "Anti-Kidd (Jk a): watch for delayed haemolysis.",
+        "Direct Coombs IgG positive.",
+        "Frazier Free Water Protocol started.",
+        "Your Dix-Hallpike review is on Monday.",
+        "Naranjo algorithm score 7 (probable).",
+        "Osborn waves on the ECG.",
+        "Your Mohs surgery is booked.",
+    ],
+)
+def test_round_five_eponyms_survive(text: str) -> None:
+    assert _clean(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protocol CT-4113-91 Screening visit",  # a trial protocol is not a person's record
+        "Segebahnweg 9-2, 53817 Luckenwalde, Germany",
+    ],
+)
+def test_protocols_and_countries_are_not_phi(text: str) -> None:
+    found = _detected(text)
+    assert "CT-4113-91" not in found and not any("Germany" in v for v in found), found
+
+
+def test_foreign_dates_are_shifted_in_their_own_language() -> None:
+    clean = _clean("Ingreso el 7 de julio de 2023; alta el 12 de julio de 2023.")
+    months = (
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+    )
+    found = re.findall(r"(\d+) de (\w+) de (\d{4})", clean)
+    assert len(found) == 2 and all(m in months.split() for _, m, _ in found), clean
+    assert "7 de julio" not in clean
+
+
+def test_hl7_segments_are_read_by_field_position() -> None:
+    from training.phi.tables import hl7_spans
+
+    text = (
+        "MSH|^~\\&|ADT|HOSP|LIS|LAB|20250609141600||ADT^A01|787|P|2.5.1\n"
+        "PID|1||56-77-68-20^^^HOSP^MR||GUHA^JAGVI||19400101|F|||"
+        "42867 THOMAS ROUTE^^SOUTH LISATOWN^FL^48371^USA^H||(375)917-5405|||||"
+        "A824557474|181-36-9829\n"
+        "NK1|1|DE WENGER^MILO|SON^Son\n"
+        "OBX|3|NM|30525-0^Age^LN||94|a|||||F\n"
+        "OBX|4|NM|2345-7^Glucose^LN||94|mg/dL|||||F\n"
+    )
+    found = {text[a:b]: kind for a, b, kind in hl7_spans(text)}
+    assert found == {
+        "20250609141600": "DATE",
+        "56-77-68-20": "MRN",
+        "GUHA": "NAME",
+        "JAGVI": "NAME",
+        "19400101": "DATE",
+        "42867 THOMAS ROUTE": "ADDRESS",
+        "SOUTH LISATOWN": "CITY",
+        "48371": "ZIP",
+        "(375)917-5405": "PHONE",
+        "A824557474": "ID",
+        "181-36-9829": "SSN",
+        "DE WENGER": "NAME",
+        "MILO": "NAME",
+        "94": "AGE",
+    }
+    clean = _clean(text)
+    assert "GUHA" not in clean and "20250609141600" not in clean
+    assert clean.splitlines()[0].count("|") == text.splitlines()[0].count("|")
+
+
+def test_csv_exports_and_key_value_tables_are_read_by_their_labels() -> None:
+    csv = (
+        "PATIENT,MRN,DOB,SSN,COLLECTED,TEST,RESULT,UNITS,NPI\n"
+        '"CHRISTIANSEN, Sonny",85-40-72-16,19640903,343-05-6794,2025/10/17 16:27,'
+        "Potassium,5.1,mmol/L,1807907150\n"
+    )
+    found = [(csv[a:b], kind) for a, b, kind in table_spans(csv)]
+    assert found == [
+        ("CHRISTIANSEN, Sonny", "NAME"),
+        ("85-40-72-16", "MRN"),
+        ("19640903", "DATE"),
+        ("343-05-6794", "SSN"),
+        ("2025/10/17", "DATE"),
+        ("1807907150", "LICENSE"),
+    ]
+    pairs = (
+        "| Name | FOA, FIORINO |\n| MRN | 008804746 |\n| Age | age: 94 years |\n| Pulse | 96 |\n"
+    )
+    found = [(pairs[a:b], kind) for a, b, kind in table_spans(pairs)]
+    assert found == [("FOA, FIORINO", "NAME"), ("008804746", "MRN"), ("94", "AGE")]
+    assert table_spans("He came, saw, left, and went home, fast.\n") == []

@@ -402,6 +402,8 @@ def _parse_date_match(match: Any) -> tuple[date, bool] | None:
         month = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(groups["mon"][:3].lower()))
     elif groups.get("rm"):
         month = patterns.ROMAN_MONTHS.index(groups["rm"]) + 1
+    elif groups.get("fmon"):
+        month = _foreign_month(groups["fmon"])[1]
     else:
         month = int(groups["m"])
         if month > 12 and day <= 12:
@@ -410,6 +412,24 @@ def _parse_date_match(match: Any) -> tuple[date, bool] | None:
         return date(year, month, day), swapped
     except ValueError:
         return None
+
+
+# Spellings without accents, read as their month.
+_FOREIGN_ALIASES = {
+    "fevrier": ("fr", 2), "aout": ("fr", 8), "decembre": ("fr", 12), "setiembre": ("es", 9),
+    "marco": ("pt", 3), "maerz": ("de", 3), "jänner": ("de", 1),
+}  # fmt: skip
+
+
+def _foreign_month(word: str) -> tuple[str, int]:
+    """The language and month number of a foreign month name ("julio" -> ("es", 7))."""
+    low = word.lower()
+    if low in _FOREIGN_ALIASES:
+        return _FOREIGN_ALIASES[low]
+    for language, months in patterns.FOREIGN_MONTHS.items():
+        if low in months:
+            return language, months.index(low) + 1
+    raise ValueError(f"not a month name: {word!r}")
 
 
 def _day_of(groups: dict[str, str | None]) -> int:
@@ -453,6 +473,9 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
             values[name] = _cased_like(original, full if len(original) > 4 else full[:3])
         elif name == "rm":
             values[name] = patterns.ROMAN_MONTHS[new.month - 1]
+        elif name == "fmon":
+            language = _foreign_month(original)[0]
+            values[name] = _cased_like(original, patterns.FOREIGN_MONTHS[language][new.month - 1])
         elif name == "dw":
             values[name] = _cased_like(original, patterns.DAY_WORDS[new.day - 1])
         elif name == "mon":
@@ -847,6 +870,23 @@ def _inside(text: str, start: int, end: int, a: int, b: int) -> bool:
     )
 
 
+_TRAILING_COUNTRY = re.compile(r"(?:,?[ \t]*)(\w+)$")
+
+
+def _without_country(text: str, start: int, end: int) -> int:
+    """The end of a place or name detection with a trailing country name cut off.
+
+    "Luckenwalde, Germany" keeps "Luckenwalde"; a detection that is only a country ends at its
+    start (dropped). Countries are not PHI.
+    """
+    while end > start:
+        match = _TRAILING_COUNTRY.search(text, start, end)
+        if match is None or match.group(1) not in patterns.COUNTRIES:
+            return end
+        end = match.start()
+    return end
+
+
 def _union_names(
     hits: list[tuple[int, int, str, bool, float]],
 ) -> list[tuple[int, int, str, bool, float]]:
@@ -976,6 +1016,10 @@ class Deidentifier:
         hits = []
         for result in results:
             start, end, phi_type = result.start, result.end, result.entity_type
+            if phi_type in _EPONYM_CONFUSABLE:
+                end = _without_country(text, start, end)
+                if end <= start:
+                    continue
             if _not_a_person(text, start, end, phi_type, instruments):
                 continue
             by_tagger = (result.recognition_metadata or {}).get("recognizer_name")

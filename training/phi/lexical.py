@@ -28,12 +28,16 @@ FACILITY_SUFFIXES = (
     "Cardiology|Oncology|Neurology|Dermatology|Orthopaedics|Orthopedics|Urology|Nephrology|"
     "Pulmonology|Endocrinology|Rheumatology|Ophthalmology|Optometry|Eye Center|Eye Clinic|"
     "Skilled Nursing Facility|Skilled Nursing|Nursing Center|Sleep Center|Sleep Lab|"
-    "Wellness Center|Wellness|Counseling|Counselling|Psychiatry|Psychology|Podiatry|Chiropractic"
+    "Wellness Center|Wellness|Counseling|Counselling|Psychiatry|Psychology|Podiatry|Chiropractic|"
+    "Elementary School|Middle School|High School|Primary School|Secondary School|School|Academy|"
+    "ISD|School District|College|University|Drug Store|Drugstore|Chemist|Biorepository|Biobank|"
+    "Genomics|Blood Bank|Blood Centre|Blood Center|Medical Center|Medical Centre|"
+    "Heart Rhythm Service|Service|Apothecary|Dispensary|Optician|Opticians|Hearing Aid Center"
 )
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
-    rf"\b(?P<head>{_WORD}(?:[ \t](?:of[ \t]|&[ \t]|and[ \t])?{_WORD}){{0,4}})"
-    rf"[ \t](?i:{FACILITY_SUFFIXES})\b(?![ \t]+(?i:{FACILITY_SUFFIXES})\b)"
+    rf"\b(?P<head>{_WORD}(?:[ \t](?:of[ \t](?:the[ \t])?|&[ \t]|and[ \t])?{_WORD}){{0,5}})"
+    rf"[ \t](?i:{FACILITY_SUFFIXES})\b(?![ \t](?i:{FACILITY_SUFFIXES})\b)"
     rf"(?:[ \t]+of[ \t]+{_WORD}(?:[ \t]+{_WORD})?)?",
     CASE_SENSITIVE,
 )
@@ -42,6 +46,15 @@ _SAINT = regex.compile(
     rf"(?:'s|’s|'S)?(?:(?:[ \t]+{_WORD}){{0,3}}[ \t]+(?:{FACILITY_SUFFIXES}))?"
     rf"(?:[ \t]+(?:{FACILITY_SUFFIXES}))*\b",
     CASE_SENSITIVE,
+)
+# Facility names with the kind of place first ("Hôpital Martin-la-Forêt", "University
+# Hospital Myles Ville", "Klinikum Luckenwalde").
+_FACILITY_PREFIX = regex.compile(
+    rf"\b(?:{_WORD}[ \t]+)?(?:Hôpital|Hopital|Clinique|Clínica|Clinica|Klinikum|Krankenhaus|"
+    r"Ospedale|Ziekenhuis|Centre Hospitalier|Hospital Universitario|Hospital General|"
+    r"University Hospital|General Hospital|Hospital|Universitätsklinikum|Policlinico|"
+    rf"Medisch Centrum|Kliniken)(?:[ \t]+(?:de|del|de la|du|des|di|van|der|St\.?))?"
+    rf"(?:[ \t]+{_WORD}(?:-{_WORD})*){{1,3}}"
 )
 _INITIAL_NAME = regex.compile(
     rf"\b\p{{Lu}}\.[ \t]?(?:{PARTICLE}[ \t]+){{0,2}}"
@@ -74,7 +87,9 @@ GENERIC_FACILITY_WORDS = frozenset(
     tropical travel preventive integrative functional lifestyle regenerative aerospace
     veterinary precision academic submitting receiving referring sending transferring accepting
     treating outside other previous current facility continue resume return discharged
-    sent""".split()
+    sent department dept division section office diagnostic diagnostics interventional
+    explanation benefits benefit public schools school health district pre-admission
+    pre-operative preoperative interpreter interpreting escort""".split()
 )
 _LOWER_TITLED = regex.compile(r"\b(?:dr|mr|mrs|ms|miss)\.?[ \t]+(?P<name>\p{Ll}[\p{Ll}'’-]+)")
 _CREDENTIAL_WORDS = frozenset(
@@ -127,6 +142,7 @@ def lexical_spans(
         if _distinctive(head):
             spans.append((match.start(), match.end(), "FACILITY"))
     spans += [(m.start(), m.end(), "FACILITY") for m in _SAINT.finditer(text)]
+    spans += [(m.start(), m.end(), "FACILITY") for m in _FACILITY_PREFIX.finditer(text)]
     spans = _merge_overlaps(spans)
     for match in _INITIAL_NAME.finditer(text):
         last = match.group("last").lower()

@@ -26,6 +26,28 @@ def _month_alternatives() -> str:
 
 
 _MON = rf"(?P<mon>{_month_alternatives()})\.?"
+# Month names of other languages, lower case, with their month number.
+FOREIGN_MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+           "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+           "octubre", "noviembre", "diciembre"),
+    "it": ("gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"),
+    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"),
+    "de": ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september",
+           "oktober", "november", "dezember"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+}  # fmt: skip
+_FOREIGN_FORMS = sorted(
+    {m for months in FOREIGN_MONTHS.values() for m in months}
+    | {"fevrier", "aout", "decembre", "setiembre", "marco", "maerz", "jänner"},
+    key=len,
+    reverse=True,
+)
+_FMON = "(?P<fmon>(?i:" + "|".join(_FOREIGN_FORMS) + "))"
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -84,13 +106,14 @@ _CREDENTIALS = (
     r"DDS|DMD|BDS|MB[ \t]?BS|MBChB|MRCP|FRCS|FRCP|DPT|PT|OT|OTR|SLP|RD|RRT|RT|RPh|CLS|MLS|MT|"
     r"EMT-[BPI]|EMT|Paramedic|CWON|CNM|IBCLC|BSN|MSN|CCRP|CCRC|CCRA|CCM|CDE|CWOCN|Au\.?D|"
     r"CCC-A|CCC-SLP|NNP|CGC|RPSGT|CCHT|FRCOphth|FRCOG|FRCPath|FRACP|Esq|OD|DPM|LCPC|LMFT|CNS|"
-    r"ACNP|AGNP|PMHNP|RDN|ATC|CRNP|FNP-BC|ANP|MBBS|MRCGP|FRCPC|FACS|FACP)"
+    r"ACNP|AGNP|PMHNP|RDN|ATC|CRNP|FNP-BC|ANP|MBBS|MRCGP|FRCPC|FACS|FACP|SCPHN|RGN|RMN|RSCN|"
+    r"LDN|MS(?=,[ \t]*(?:CCC|CGC|RD|LDN|CNS|ATC|SLP)))"
 )
 # The word after the comma is a given name, not a first credential: "Krishnan, RN, CWON".
 _SURNAME_FIRST = (
     rf"(?:{_PARTICLE}[ \t]){{0,2}}(?:{_NAME_WORD}[ \t])?{_NAME_WORD},[ \t]?"
     rf"(?!{_CREDENTIALS}\b){_NAME_WORD}"
-    rf"(?:[ \t]{_NAME_WORD})?"
+    rf"(?:[ \t]{_NAME_WORD})?(?:[ \t]\p{{Lu}}\b\.?)?"
 )
 _ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b"
 # Shorter values pass where the label leaves no doubt ("State lic. 8659").
@@ -123,13 +146,13 @@ DATE_PATTERNS = (
     # Numeric m/d/y; a first field over 12 is read day-first (26/08/1938).
     rf"{_WD_OR_DIGIT}{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{{4}}|\d{{2}})"
     r"(?![\d/])",
-    r"(?<![\d-])(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])-(?P<y>\d{4})(?![\d-])",
+    r"(?<![\d-])(?P<m>3[01]|[12]\d|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])-(?P<y>\d{4})(?![\d-])",
     r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>1[0-2]|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])(?![\d-])",
     r"(?<![\d.])(?P<d>3[01]|[12]\d|0?[1-9])\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d{4}|\d{2})(?![\d.]*\d)",
     rf"\b{_WD}{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
     # Month, day and year joined by hyphens or slashes ("Feb-20-2021", "Mar/3/24").
     rf"\b{_MON}(?P<sep>[-/])(?P<d>3[01]|[12]\d|0?[1-9])(?P=sep)(?P<y>\d{{4}}|\d{{2}})\b(?![-/]\d)",
-    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}|\d{{2}})\b(?![:/])",
+    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}\b|\d{{2}}\b(?![:/]))",
     rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
     rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
@@ -149,7 +172,13 @@ DATE_PATTERNS = (
     rf"(?<![\w])(?P<d>3[01]|[12]\d|0?[1-9])(?P<mon>{_MON3})(?P<y>(?:19|20)\d\d|\d\d)(?![\w])",
     # Year first with slashes, and compact yyyymmdd.
     r"(?<![\d/])(?P<y>(?:19|20)\d\d)/(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
-    r"(?<![\w-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])",
+    r"(?<![\p{L}\d-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+    r"(?![\p{L}\d-])",
+    # Deeds and directives: "this 30th day of June, 2026".
+    rf"\b{_DAY_ORD}[ \t]+day[ \t]+of[ \t]+{_MON},?[ \t]+(?P<y>(?:19|20)\d\d)\b",
+    # Dates written in French, Spanish, Italian, Portuguese, German or Dutch ("25 mars 2025",
+    # "12 de julio de 2023", "4. Juli 2025"); the month name is read back in its own language.
+    rf"\b{_DAY}\.?[ \t]+(?:de[ \t]+)?{_FMON}[ \t]+(?:de[ \t]+|del[ \t]+)?(?P<y>(?:19|20)\d\d)\b",
     # A weekday makes a bare month/day a date ("Wed 01/10", "Tue 3-4").
     rf"\b(?P<wd>{_weekday_alternatives()})\.?,?[ \t]+(?P<m>1[0-2]|0?[1-9])[/-]"
     r"(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/-])",
@@ -168,7 +197,7 @@ DATE_PATTERNS = (
 DATE_REGEXES = tuple(regex.compile(p, CASE_SENSITIVE) for p in DATE_PATTERNS)
 
 _LABELLED = r"\.?[ \t]*(?:number|no\.?|num|nbr|ID|#)?[ \t]*(?:is[ \t]+)?(?:[:#|]|-(?=[ \t]))?[ \t]*"
-_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:ext\.?|x|extension)[ \t]*\d{1,5}\b)?"
+_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:extn\.?|ext\.?|x|extension)[ \t]*\d{1,5}\b)?"
 # "<any label> No./Number/#/ID <value>": record numbers of every kind in any label style.
 _GENERIC_ID_LABEL = (
     r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*(?:[:#.|]|-(?=[ \t]))?[ \t]*"
@@ -183,6 +212,11 @@ _AGE_UNITS = (
 _NOT_AGE_AFTER = (
     r"(?![- ]?(?:percent|%|minutes?|mins?|seconds?|hours?|hrs?|days?|weeks?|months?|mg|mcg|"
     r"milligrams?|ml|units?|times|beats|degrees|pounds|lbs?|kg|cc|mmhg|meters?|feet|ft)\b)"
+)
+# European countries named after a postcode and town ("53817 Luckenwalde, Germany").
+_EUROPE = (
+    r"(?:Germany|Spain|France|Italy|Netherlands|Belgium|Austria|Switzerland|Portugal|Ireland|"
+    r"Denmark|Sweden|Norway|Finland|Poland|Greece|Luxembourg)"
 )
 # (entity, flags, [(pattern name, regex, score)], context words)
 RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]], ...] = (
@@ -220,6 +254,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?:[0-9A-Fa-f]{1,4}:){1,7}:)(?![\w:])",
                 0.85,
             ),
+            # A full address followed by its port ("...:6b55:443").
+            (
+                "ipv6 and port",
+                r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?=:\d{1,5}(?!\w))",
+                0.85,
+            ),
         ],
         (),
     ),
@@ -253,7 +293,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "phone",
-                r"(?<![\w/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w/-])"
+                r"(?<![\w/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\) ?|\d{3}[-. /])\d{3}[-. ]\d{4}(?![\w/-])"
                 + _EXTENSION,
                 0.85,
             ),
@@ -270,8 +310,22 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.8,
             ),
             (
+                "phone cued groups",
+                r"(?<=\b(?i:phone|tel|telephone|fax|cell|mobile|pager|ph|call|callback|contact|"
+                r"alternate|home|work|office|reach|text|ring|rang|phoned|dial|number)\b"
+                r"[^\n\d]{0,20})"
+                r"(?<![\d.])\(?0?\d{2,4}\)?(?:[ \t]?[/.-]?[ \t]?\d{2,4}){2,4}(?![\w/-]|[.,]\d)"
+                + _EXTENSION,
+                0.7,
+            ),
+            (
+                "phone with a slash",
+                r"(?<![\w/.])0\d{2,4}[ ]?/[ ]?\d{2,4}(?:[ -]\d{2,4}){1,3}(?![\w/]|[.,]\d)",
+                0.7,
+            ),
+            (
                 "phone international",
-                r"(?<![\w+])(?:\+(?!1\b)[1-9]\d{0,2}|00[1-9]\d{0,2}(?=[ ]))(?=[\d ().-]{8,}\d)"
+                r"(?<![\w+])(?:\+(?!1\b)[1-9]\d{0,2}|00[ ]?[1-9]\d{0,2}(?=[ ]))(?=[\d ().-]{8,}\d)"
                 r"(?:[ .-]?(?:\(0\)[ ]?)?\(?\d{1,5}\)?){2,6}(?![\w-]|[.,]\d)" + _EXTENSION,
                 0.75,
             ),
@@ -289,6 +343,14 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         IGNORE_CASE,
         [
             (
+                "mrn any shape",
+                r"(?<=\b(?:MRN|MR\#|MR No\.?|(?-i:UR|URN|UMRN)|hosp(?:ital)?\.? no\.?|"
+                r"medical record(?: number| no\.?)?|unit no\.?|record no\.?|pt\.? id|"
+                r"patient id)\s*[:#]?\s*)"
+                r"(?-i:(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{3,18}[A-Z0-9])\b(?![./-]\d)",
+                0.9,
+            ),
+            (
                 "mrn",
                 r"(?=[A-Z]{0,3}\d)(?<=\b(?:MRN|MR#|MR No\.?|(?-i:UR|URN|UR No\.?|UMRN)|"
                 r"medical record(?: number| no\.?)?|hospital (?:number|no\.?))"
@@ -296,7 +358,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"\s*[:#]?\s*)"
                 r"[A-Z]{0,3}(?=(?:\d[ -]?){5,12}\b)\d{1,10}(?:[ -]\d{2,6}){0,3}\b(?![ -]\d)",
                 0.95,
-            )
+            ),
         ],
         (),
     ),
@@ -337,10 +399,20 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # Seven or more bare digits are an identifier in a note, whatever the label says.
             (
                 "long number",
-                r"(?<![\w.,/-])\d{7,}(?![\w/-]|[.,]\d|\s*(?i:units?|IU|mg|mcg|ml|copies|cells)\b)",
+                r"(?<![\w.,/-])(?!(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                r"(?:\d{2}|\d{4}|\d{6})?(?!\d))"  # a compact date or HL7 timestamp is a DATE
+                r"\d{7,}(?![\w/-]|[.,]\d|\s*(?i:units?|IU|mg|mcg|ml|copies|cells)\b)",
                 0.6,
             ),
             ("prefixed number", r"(?-i:\b[A-Z][A-Za-z]{0,3}-?\d{6,}[A-Z]?\b)", 0.6),
+            ("isbt donation number", r"(?-i:\b[A-Z]\d{4}[ ]?\d{2}[ ]?\d{6}\b)", 0.7),
+            ("letter-number code", r"(?-i:\b[A-Z]{3,5}-\d{3,6}-\d{2,6}\b)", 0.6),
+            (
+                "bare id label",
+                r"(?<=(?<![\w.])(?-i:ID|Id)[ \t]*[:#][ \t]*)"
+                r"(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])\b",
+                0.7,
+            ),
             # Accession-like codes: letters, a two-digit year, a serial ("S24-37215").
             ("accession shape", r"(?-i:\b[A-Z]{1,3}-?\d{2}-\d{4,7}\b)", 0.6),
             # "#" right before a code ("#EMT-P 963817", "#A12345").
@@ -374,6 +446,18 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.85,
             ),
             ("hibc udi", r"\+[A-Z][A-Z0-9]{3,}/\$\$?[A-Z0-9+]{4,}", 0.9),
+            ("mac address", r"(?<![\w:-])(?:[0-9A-F]{2}[:-]){5}[0-9A-F]{2}(?![\w:-])", 0.85),
+            (
+                "after a device word",
+                _ID_AHEAD
+                + r"(?<=\b(?:monitor|pump|implant|generator|transmitter|sensor|pacemaker|ICD|"
+                r"defibrillator|warmer|stimulator|hearing aid|CGM|ventilator|concentrator|"
+                r"CPAP|BiPAP|handset|tablet|glucometer|meter)"
+                + _LABELLED
+                + ")"
+                + r"(?-i:(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])\b",
+                0.75,
+            ),
         ],
         (),
     ),
@@ -400,6 +484,20 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?-i:(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{3,4})\b",
                 0.85,
             ),
+            (
+                "number after a credential",
+                rf"(?<=,[ \t]*(?-i:{_CREDENTIALS}|LDN|LD|RDN|SCPHN(?:[ \t]\([A-Z]+\))?)"
+                r"[ \t]+(?:\#[ \t]?)?)(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,11})\b",
+                0.75,
+            ),
+            (
+                "registration body number",
+                r"(?<=\b(?:PIN|cert|certified|certification|ASHA|NMC|GMC|HCPC|AHPRA|IMC|RCN|"
+                r"board cert(?:ified)?|registration)(?:[ \t]+(?:PIN|no\.?|number|\#))?\.?"
+                r"[ \t]*[:#]?[ \t]*)"
+                r"(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,11})\b",
+                0.75,
+            ),
             ("dea format", r"(?-i:\b[ABCDEFGHJKLMPRSTUX][A-Z]\d{7}\b)", 0.8),
             ("clia format", r"(?-i:\b\d{2}D\d{7}\b)", 0.8),
         ],
@@ -412,6 +510,20 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("zip after state", r"(?<=\b[A-Z]{2}\s+)\d{5}(?:-\d{4})?\b", 0.8),
             ("zip labelled", r"(?<=\b(?:ZIP|Zip|zip)(?: code)?:?\s*)\d{5}(?:-\d{4})?\b", 0.85),
             ("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b", 0.8),
+            (
+                "dutch postcode",
+                r"\b[1-9]\d{3}[ ]?(?!SS|SA|SD)[A-Z]{2}\b(?=[ \t]+\p{Lu}\p{L}+)",
+                0.75,
+            ),
+            ("irish eircode", r"\b[AC-FHKNPRTV-Y]\d[\dW][ ]?[0-9AC-FHKNPRTV-Y]{4}\b", 0.7),
+            (
+                "postcode before a town",
+                r"(?<=(?:,|^|\n)[ \t]*)\d{4,5}(?![ \t]+[A-Z]{2}\b)"
+                r"(?=[ \t]+\p{Lu}[\p{L}'’.-]+(?:[ \t-]+\p{L}[\p{L}'’.-]*){0,4},[ \t]*"
+                + _EUROPE
+                + r"\b)",
+                0.8,
+            ),
             (
                 "zip after city",
                 rf"(?<=,[ \t]*{_NAME}(?:[ \t]{_NAME})?,?[ \t]+)\d{{5}}(?:-\d{{4}})?\b(?![\d-])",
@@ -450,6 +562,24 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.85,
             ),
             ("po box", r"\bP\.?O\.?[ \t]+Box[ \t]+\d+", 0.85),
+            (
+                "street type first",
+                r"(?:\b\d{1,4}(?:[ \t]?bis)?,?[ \t]+)?\b(?i:rue|avenue|boulevard|bd|allée|chemin|"
+                r"impasse|place|quai|route|calle|avenida|av\.|plaza|paseo|camino|cuesta|rambla|"
+                r"glorieta|cañada|alameda|carrera|ronda|travesía|via|viale|piazza|corso|strada|"
+                r"largo|rua|praça|travessa|ulica|ul\.)[ \t]+(?:(?:de|del|de la|des|du|di|da|do|"
+                r"dos|das|la|le|les)[ \t]+)*\p{Lu}[\p{L}'’.-]+(?:[ \t]+(?:(?:de|del|la|le|y|i)"
+                r"[ \t]+)?\p{Lu}[\p{L}'’.-]+){0,3}(?:,?[ \t]+\d{1,4}[A-Za-z]?(?!\d)"
+                r"(?:[ \t]+(?:Apt\.?|Piso|Puerta|Esc\.|Bajos|Portal)[ \t]*\d+)*)?",
+                0.8,
+            ),
+            (
+                "street joined to its type",
+                r"\b\p{Lu}[\p{L}'’-]*(?i:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|"
+                r"ufer|laan|straat|weg|hof|plein|gracht|kade|dijk|singel|steeg|pad|baan|dreef|"
+                r"markt|gata|gatan|vej|veien)[ \t]+\d{1,4}(?:[-/]\d{1,4})?[a-z]?\b",
+                0.8,
+            ),
         ],
         (),
     ),
@@ -474,6 +604,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.75,
             ),
             (
+                "town after a postcode",
+                r"(?<=\b\d{4,5}[ \t]+|\b[1-9]\d{3}[ ]?[A-Z]{2}[ \t]+)(?![A-Z]{2}\b)"
+                r"\p{Lu}[\p{L}'’.-]+(?:[ \t-]+\p{L}[\p{L}'’.-]*){0,4}"
+                r"(?=,[ \t]*" + _EUROPE + r"\b)",
+                0.8,
+            ),
+            (
                 "city before zip",
                 rf"(?<=,[ \t]*)(?![A-Z]{{2}}\b){_NAME}(?:[ \t]{_NAME})?"
                 r"(?=,?[ \t]+\d{5}(?:-\d{4})?\b)",
@@ -488,6 +625,17 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.|y)\b)", 0.85),
             ("age labelled", rf"(?<=\b(?:aged?(?:[ \t]+of)?|AGE:)\s*){_AGE}(?=\b|y\b)", 0.85),
+            (
+                "age in brackets after a name",
+                rf"(?<=\b\p{{Lu}}\p{{Ll}}+[ \t]*\()(?:aged?[ \t]+)?{_AGE}(?=\))",
+                0.7,
+            ),
+            (
+                "age at an event",
+                rf"(?<=\b(?i:age)[ \t]+(?i:at|on)[ \t]+\p{{L}}+[ \t]*:?[ \t]*){_AGE}\b",
+                0.8,
+            ),
+            ("age observation", rf"(?<=\^Age\^[A-Z]+\|\|){_AGE}(?=\|)", 0.8),
             (
                 "age after a relative",
                 rf"(?<=\b(?:spouse|wife|husband|partner|mother|father|sister|brother|aunt|uncle|"
@@ -564,8 +712,15 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"audiologist|optometrist|social worker|case manager|scribe|author|candidate|"
                 rf"travell?er|donor|recipient|aka|a\.k\.a\.|alias|preferred name|nickname|"
                 rf"person detained|detainee|claimant|insured|policyholder|requester|requestor|"
-                rf"applicant|decedent|informant|driver|passenger|owner)"
+                rf"applicant|decedent|informant|driver|passenger|owner|notary|alternate|"
+                rf"recipient|agent|proxy|surrogate|health care agent|interpret for|"
+                rf"interpreting for|on behalf of|reviewed|signed|approved|verified|checked|"
+                rf"completed|packed by|performed by|collected by|drawn by|given by|"
+                rf"administered by|entered by|edited by|scanned by)"
                 rf"(?:[ \t]*\([^)\n]{{1,20}}\))?:?[ \t]+)"
+                rf"(?!{_TITLES}[ \t])(?!(?i:physician|surgeon|nurse|consultant|doctor|registrar|"
+                rf"team|on[- ]call|services?|department|unit|ward|clinic|office|pharmacy|"
+                rf"laboratory|lab|staff|attending|resident|fellow)\b)"
                 rf"(?:{_SURNAME_FIRST}|{_PERSON})(?=[ \t]*(?:[,;(\n\t]|$|[ \t]{{2}}|[ \t]+\d|"
                 rf"[ \t]+(?:on|at|to|for|and|via|MD|RN)\b))",
                 0.75,
@@ -579,8 +734,27 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"mother|father|mum|mom|dad|stepmother|stepfather|grandmother|grandfather|"
                 rf"granddaughter|fianc[eé]e?|boyfriend|girlfriend|sibling|twin)[ \t]+)"
                 rf"(?!(?-i:Has|Had|Is|Was|Were|Deceased|Alive|Died|With|And|The|Denies|Reports|"
-                rf"Lives|Present|At|In|On)\b)(?:{_SURNAME_FIRST}|{_PERSON})",
+                rf"Lives|Present|At|In|On)\b)(?!{_TITLES}[ \t])(?:{_SURNAME_FIRST}|{_PERSON})",
                 0.7,
+            ),
+            # A family member after a colon ("Mother: Luo, Guiying"), not a family history
+            # entry ("Mother: Alive and well", "Father: MI at 60").
+            (
+                "family member labelled",
+                rf"(?<=\b(?:Mother|Father|Mum|Mom|Dad|Parent|Guardian|Spouse|Wife|Husband|Partner|"
+                rf"Son|Daughter|Sister|Brother|NOK|Next of kin|Carer|Caregiver)[ \t]*:[ \t]*)"
+                rf"(?![A-Z]{{2,5}}\b)(?!(?i:alive|deceased|died|living|unknown|none|healthy|well|"
+                rf"not|no|yes|history|cancer|diabetes|stroke|asthma|hypertension|heart|breast|"
+                rf"lung|colon|prostate|dementia|adopted|estranged|present|absent|aware)\b)"
+                rf"(?:{_SURNAME_FIRST}|{_PERSON})(?=[ \t]*(?:[,;(\n\t]|$|[ \t]{{2}}))",
+                0.75,
+            ),
+            # A name that opens a line and is followed by a street address ("Nhlanhla
+            # Maphindela, 93495 Edwards Junction"): a list of people and their addresses.
+            (
+                "name before an address",
+                rf"(?<=^[ \t]*)(?:{_SURNAME_FIRST}|{_PERSON})(?=,[ \t]*\d{{1,6}}[ \t]+\p{{Lu}})",
+                0.75,
             ),
             # The signature under a letter's closing ("Yours sincerely,\n\nMiki Murakami").
             (
@@ -627,8 +801,9 @@ EPONYM_CONTEXT = regex.compile(
     r"(?:(?-i:\p{Ll}+(?:al|ic|ous|ive|ary|ory|oid|ular|eal|ation))[ \t]|"
     r"(?-i:tongue|visual|performance|coma|rating|muscle|nerve|cell|blood|tendon|joint|skin|"
     r"bone|lymph|hip|knee|ankle|wrist|elbow|shoulder|eye|ear|tear|light|pressure|pulse|heart|"
-    r"liver|kidney|lung|bowel|bladder)[ \t])?"
-    r"(?:disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
+    r"liver|kidney|lung|bowel|bladder)[ \t]|(?-i:[A-Z]|[IVX]{1,4})[ \t])?"
+    r"(?:\p{Ll}{3,}(?:itis|osis|oma|emia|aemia|pathy|plasia|trophy|algia|ectasia|megaly|penia|"
+    r"cytosis)|disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
     r"disorder|phenomenon|reflex|test|maneuver|manoeuvre|chorea|ulcer|encephalopathy|"
     r"thyroiditis|sarcoma|tumou?r|score|scale|catheter|criteria|classification|procedure|"
     r"operation|repair|node|contracture|neuroma|anomaly|aneurysm|diverticulum|triad|law|"
@@ -644,8 +819,14 @@ EPONYM_CONTEXT = regex.compile(
     r"scales|scores|reaction|reflexes|phenomena|effect|curve|cells|spots|loop|lines|"
     r"respirations|nodules|tumours|tumors|fractures|ulcers|cysts|lenses|tubes|catheters|"
     r"shunts|classes|grades|stages?|pupils|incisions|repairs|procedures|operations|tonometry|"
-    r"grid|count|glands|bundle|zone|space|point|corpuscles?|granules?|forceps)\b"
-    r"(?![ \t]*(?:#|:|(?-i:No\.?|NO\.?|Number|number)\b))"
+    r"grid|count|glands|bundle|zone|space|point|corpuscles?|granules?|forceps|protocol|"
+    r"nomogram|algorithm|waves?|attacks?|variant|proteins?|pearls|thrombasthenia|IgG|IgM|"
+    r"antibod(?:y|ies)|antigens?|(?-i:surgery|review|anomaly|reaction)|panel|"
+    r"hypothesis|effect|index|spots|bodies|cysts|ring|rings|line|lines|sinus|notch|fossa)\b"
+    r"(?![ \t]*(?:\#|(?-i:No\.?|NO\.?|Number|number)\b))"
+    r"(?:(?<=(?i:disease|syndrome|an?aemia|anemia|thrombasthenia|itis|osis|oma|palsy|fracture|"
+    r"dystrophy|ataxia|chorea|encephalopathy|neuralgia|neuropathy|dementia|tumou?r|sign|"
+    r"phenomenon|reflex|ulcer|hernia|cyst|pathy|plasia|trophy))|(?![ \t]*:))"
     # A number after a score-like noun is its value ("Braden scale 13"), not a form field.
     r"(?:(?<=(?i:scale|score|class|grade|type|stage|level|status|index|criteria|test|field|"
     r"sign|angle|ratio|inventory|questionnaire|tonometry|count|classification|staging))|"
@@ -669,7 +850,15 @@ KNOWN_EPONYMS = regex.compile(
     r"Kasabach[- ]Merritt|Waterhouse[- ]Friderichsen|Fitz[- ]Hugh[- ]Curtis|Pelger[- ]Hu[ëe]t|"
     r"Hallervorden[- ]Spatz|Ortolani[ \t]and[ \t]Barlow|Barlow[ \t]and[ \t]Ortolani|"
     r"Ramsay[ \t]Hunt|Epstein[- ]Barr|Jod[- ]Basedow|Dubin[- ]Johnson|Crigler[- ]Najjar|"
-    r"Henoch[- ]Sch[öo]nlein|Gilles[ \t]de[ \t]la[ \t]Tourette)(?![\p{L}])"
+    r"Henoch[- ]Sch[öo]nlein|Gilles[ \t]de[ \t]la[ \t]Tourette|Dix[- ]Hallpike|"
+    r"Stokes[- ]Adams|Rumack[- ]Matthew|Bence[ \t]Jones|Miller[ \t]Fisher|Kleihauer[- ]Betke|"
+    r"Lambert[- ]Eaton|Wolf[- ]Hirschhorn|Cornelia[ \t]de[ \t]Lange|Tay[- ]Sachs|Niemann[- ]Pick|"
+    r"Sick[ \t]Sinus|Adams[ \t]forward[ \t]bend|"
+    r"Anti-\p{Lu}\p{Ll}+|Apgar|Mallampati|Karnofsky|Gleason|Breslow|Ranson|Waterlow|Barthel|"
+    r"Tinetti|Dubowitz)(?![\p{L}])"
+    # A disease's eponym glossed in brackets: "Autoimmune thyroiditis (Hashimoto)".
+    r"|(?<=(?i:itis|osis|disease|syndrome|anaemia|anemia|palsy|tumou?r)[ \t]*\()"
+    r"\p{Lu}\p{Ll}+(?:['’]s)?(?=\))"
 )
 # A disease eponym used for the disease's care ("are my Hashimoto labs back", "Crohn flare").
 EPONYM_CARE = regex.compile(
@@ -678,6 +867,17 @@ EPONYM_CARE = regex.compile(
     r"Behcet|Whipple|Wilson|Lyme)(?:'s|’s|')?[ \t]+(?i:labs?|results?|panel|screen|flares?|"
     r"meds?|medications?|symptoms?|diagnosis|follow-?up|clinic|antibod(?:y|ies)|levels?|"
     r"bloods|workup|work-up)\b"
+)
+# Country names: not PHI (Safe Harbor removes places smaller than a state), and never part of a
+# detected city or facility.
+COUNTRIES = frozenset(
+    """Germany Spain France Italy Netherlands Belgium Austria Switzerland Portugal Ireland Denmark
+    Sweden Norway Finland Poland Greece Luxembourg Canada Mexico Brazil Argentina Chile Colombia
+    Peru Ecuador Bolivia Venezuela Cuba India Pakistan Bangladesh China Japan Korea Vietnam
+    Thailand Philippines Indonesia Malaysia Singapore Australia Zealand Nigeria Ghana Kenya
+    Tanzania Uganda Ethiopia Egypt Morocco Algeria Tunisia Turkey Iran Iraq Israel Jordan Lebanon
+    Syria Russia Ukraine Romania Hungary Czechia Slovakia Croatia Serbia Bulgaria Iceland Nepal
+    USA UK Scotland Wales England""".split()
 )
 # A brand drug name written with its generic name in brackets ("Eliquis (apixaban)"), or one of
 # the brands most often written alone; neither is a person or a place.
@@ -714,7 +914,7 @@ _INSTRUMENT_WORD = (
 NAMED_INSTRUMENT = regex.compile(
     rf"\b\p{{Lu}}[\p{{L}}'’]*(?:-\p{{Lu}}\p{{L}}*)?(?:[ \t]+{_INSTRUMENT_WORD}){{0,3}}[ \t]+"
     r"(?i:scale|score|inventory|questionnaire|index|criteria|class|level|test|classification|"
-    r"staging|grade)\b"
+    r"staging|grade|protocol|nomogram|algorithm|rule|method|technique|manoeuvre|maneuver)\b"
 )
 # Stand-alone letters and roman numerals ("class B", "class II") are never a name on their own.
 LONE_LETTER = regex.compile(r"(?:[A-Z]|[IVX]{1,4})")
@@ -723,4 +923,9 @@ DATE_PARSERS = (
     *DATE_REGEXES,
     regex.compile(r"(?P<m>1[0-2]|0?[1-9])[/-](?P<d>3[01]|[12]\d|0?[1-9])", CASE_SENSITIVE),
     regex.compile(r"(?P<d>1[3-9]|2\d|3[01])[/.-](?P<m>1[0-2]|0?[1-9])", CASE_SENSITIVE),
+    # HL7 timestamps: the date, then the time of day kept as written.
+    regex.compile(
+        r"(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?P<t>\d{2,8})",
+        CASE_SENSITIVE,
+    ),
 )
