@@ -2,16 +2,18 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,both}] [--out reports/deid.json]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,f,both}] [--out reports/deid.json]
 
-Both systems see the same held-out notes in the same process. There are five held-out sets:
+Both systems see the same held-out notes in the same process. There are six held-out sets:
 set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
 detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
 its own report. Set C (``benchmarks/phi_heldout_c.py``, twelve other note families) was written
 blind on 2026-12-03, after A and B had been used for tuning. Set D
 (``benchmarks/phi_heldout_d.py``, sixteen further families) was written blind after A, B and C
 had all been used for tuning. Set E (``benchmarks/phi_heldout_e.py``, sixteen new families) was
-written blind after the fourth tuning round, on 2026-12-04, once D had been used too. Scoring:
+written blind after the fourth tuning round, on 2026-12-04, once D had been used too. Set F
+(``benchmarks/phi_heldout_f.py``, sixteen more families) was written blind on 2026-12-04, after the
+fifth tuning round, once E had been used too. Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
   still removes the text) covers at least ``--coverage`` (default 90%) of its characters.
@@ -50,12 +52,14 @@ try:
     from benchmarks.phi_heldout_c import FAMILIES_C, generate_heldout_c
     from benchmarks.phi_heldout_d import FAMILIES_D, generate_heldout_d
     from benchmarks.phi_heldout_e import FAMILIES_E, generate_heldout_e
+    from benchmarks.phi_heldout_f import FAMILIES_F, generate_heldout_f
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
     from phi_heldout_b import FAMILIES_B, generate_heldout_b
     from phi_heldout_c import FAMILIES_C, generate_heldout_c
     from phi_heldout_d import FAMILIES_D, generate_heldout_d
     from phi_heldout_e import FAMILIES_E, generate_heldout_e
+    from phi_heldout_f import FAMILIES_F, generate_heldout_f
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -79,6 +83,7 @@ HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[st
     "c": (generate_heldout_c, sorted(FAMILIES_C)),
     "d": (generate_heldout_d, sorted(FAMILIES_D)),
     "e": (generate_heldout_e, sorted(FAMILIES_E)),
+    "f": (generate_heldout_f, sorted(FAMILIES_F)),
 }
 
 
@@ -501,8 +506,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         dest="heldout_set",
         choices=(*HELDOUT_SETS, "both"),
         default="both",
-        help="held-out set: a, b, c or d (each used for tuning since), e (blind, written last), "
-        "or both (every set), reported separately",
+        help="held-out set: a, b, c, d or e (each used for tuning since), f (blind, written "
+        "last), or both (every set), reported separately",
     )
     parser.add_argument(
         "--out",

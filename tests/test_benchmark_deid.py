@@ -249,12 +249,13 @@ def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
     assert bench._parse_args(["--set", "c"]).heldout_set == "c"
     assert bench._parse_args(["--set", "d"]).heldout_set == "d"
     assert bench._parse_args(["--set", "e"]).heldout_set == "e"
+    assert bench._parse_args(["--set", "f"]).heldout_set == "f"
     with pytest.raises(SystemExit):
-        bench._parse_args(["--set", "f"])
+        bench._parse_args(["--set", "g"])
     with pytest.raises(
-        ValueError, match=r"heldout_set must be one of \['a', 'b', 'c', 'd', 'e'\]"
+        ValueError, match=r"heldout_set must be one of \['a', 'b', 'c', 'd', 'e', 'f'\]"
     ):
-        bench.run_benchmark(1, seed=1, heldout_set="f")
+        bench.run_benchmark(1, seed=1, heldout_set="g")
 
 
 def test_age_class_90_plus_is_not_a_residual_of_an_age_of_90() -> None:
