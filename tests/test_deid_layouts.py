@@ -7,6 +7,8 @@ held-out set D, now a tuning set) or a neighbour of one that must stay untouched
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -324,3 +326,36 @@ def test_csv_exports_and_key_value_tables_are_read_by_their_labels() -> None:
     found = [(pairs[a:b], kind) for a, b, kind in table_spans(pairs)]
     assert found == [("FOA, FIORINO", "NAME"), ("008804746", "MRN"), ("94", "AGE")]
     assert table_spans("He came, saw, left, and went home, fast.\n") == []
+
+
+def test_a_pattern_never_matches_where_its_trigger_is_absent() -> None:
+    """Triggers only skip work: on notes of every held-out set, a match implies its trigger."""
+    import regex
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
+    from benchmarks.deid import HELDOUT_SETS
+    from training.phi import patterns
+
+    texts = [
+        note.text
+        for name in "abcde"  # the tuning sets; the blind set's notes are not looked at here
+        for note in HELDOUT_SETS[name][0](30, 3)
+    ]
+    texts += [
+        "Spouse, 94, lives at home",
+        "Age at draw 99",
+        "OBX|3|NM|30525-0^Age^LN||94|a",
+        "Pt ID H/891591",
+        "Vehicle towed, plate UY1 5150.",
+    ]
+    compiled = {
+        name: (regex.compile(rx, flags), regex.compile(patterns.TRIGGERS[name], regex.IGNORECASE))
+        for _, flags, items, _ in patterns.RECOGNIZERS
+        for name, rx, _ in items
+        if name in patterns.TRIGGERS
+    }
+    assert set(compiled) == set(patterns.TRIGGERS)
+    for name, (pattern, trigger) in compiled.items():
+        for text in texts:
+            if pattern.search(text):
+                assert trigger.search(text), (name, text[:80])

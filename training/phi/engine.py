@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+import regex
+
 from training.phi import patterns
 
 logger = logging.getLogger(__name__)
@@ -343,6 +345,11 @@ def run_recognizers(analyzer, text: str, score_threshold: float) -> list:
     return results
 
 
+_TRIGGERS = {
+    name: regex.compile(words, regex.IGNORECASE) for name, words in patterns.TRIGGERS.items()
+}
+
+
 def _pattern_results(recognizer, text: str) -> list:
     """What ``PatternRecognizer.analyze`` returns for a plain recognizer, without its overhead.
 
@@ -367,6 +374,9 @@ def _pattern_results(recognizer, text: str) -> list:
             pattern.compiled_regex = regex.compile(pattern.regex, flags=flags)
         if pattern.score <= EntityRecognizer.MIN_SCORE:
             continue
+        trigger = _TRIGGERS.get(pattern.name)
+        if trigger is not None and trigger.search(text) is None:
+            continue  # the pattern's label is nowhere in the note
         for match in pattern.compiled_regex.finditer(text):
             start, end = match.span()
             if start < end:

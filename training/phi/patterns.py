@@ -311,6 +311,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             (
                 "phone cued groups",
+                r"(?=\(?0?\d)"
                 r"(?<=\b(?i:phone|tel|telephone|fax|cell|mobile|pager|ph|call|callback|contact|"
                 r"alternate|home|work|office|reach|text|ring|rang|phoned|dial|number)\b"
                 r"[^\n\d]{0,20})"
@@ -344,6 +345,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "mrn any shape",
+                r"(?-i:(?=[A-Z0-9]))"
                 r"(?<=\b(?:MRN|MR\#|MR No\.?|(?-i:UR|URN|UMRN)|hosp(?:ital)?\.? no\.?|"
                 r"medical record(?: number| no\.?)?|unit no\.?|record no\.?|pt\.? id|"
                 r"patient id)\s*[:#]?\s*)"
@@ -391,6 +393,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             (
                 "session token",
+                r"(?-i:(?=[A-Za-z0-9]{8}))"
                 r"(?<=\b(?:session|login|token|device id|cookie)[ \t]*[:#]?[ \t]*)"
                 r"(?-i:(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Z])[A-Za-z0-9]{8,40})\b",
                 0.75,
@@ -409,6 +412,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("letter-number code", r"(?-i:\b[A-Z]{3,5}-\d{3,6}-\d{2,6}\b)", 0.6),
             (
                 "bare id label",
+                r"(?=[A-Z0-9])"
                 r"(?<=(?<![\w.])(?-i:ID|Id)[ \t]*[:#][ \t]*)"
                 r"(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])\b",
                 0.7,
@@ -474,24 +478,28 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             (
                 "license spaced",
+                r"(?-i:(?=[A-Z]{1,3}[ \t-]\d))"
                 r"(?<=\b(?:license|licence|lic|certificate|permit)" + _LABELLED + ")"
                 r"(?-i:[A-Z]{1,3}[ \t-]\d{4,10})\b",
                 0.85,
             ),
             (
                 "number plate",
+                r"(?-i:(?=[A-Z0-9]{2,4}[ -]?[A-Z0-9]{3,4}\b))"
                 r"(?<=\b(?:plate|tag|registration|reg)" + _LABELLED + ")"
                 r"(?-i:(?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{2,4}[ -]?[A-Z0-9]{3,4})\b",
                 0.85,
             ),
             (
                 "number after a credential",
+                r"(?-i:(?=[A-Z0-9-]*\d)(?=[A-Z0-9]))"
                 rf"(?<=,[ \t]*(?-i:{_CREDENTIALS}|LDN|LD|RDN|SCPHN(?:[ \t]\([A-Z]+\))?)"
                 r"[ \t]+(?:\#[ \t]?)?)(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,11})\b",
                 0.75,
             ),
             (
                 "registration body number",
+                r"(?-i:(?=[A-Z0-9-]*\d)(?=[A-Z0-9]))"
                 r"(?<=\b(?:PIN|cert|certified|certification|ASHA|NMC|GMC|HCPC|AHPRA|IMC|RCN|"
                 r"board cert(?:ified)?|registration)(?:[ \t]+(?:PIN|no\.?|number|\#))?\.?"
                 r"[ \t]*[:#]?[ \t]*)"
@@ -518,6 +526,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("irish eircode", r"\b[AC-FHKNPRTV-Y]\d[\dW][ ]?[0-9AC-FHKNPRTV-Y]{4}\b", 0.7),
             (
                 "postcode before a town",
+                r"(?=\d)"
                 r"(?<=(?:,|^|\n)[ \t]*)\d{4,5}(?![ \t]+[A-Z]{2}\b)"
                 r"(?=[ \t]+\p{Lu}[\p{L}'’.-]+(?:[ \t-]+\p{L}[\p{L}'’.-]*){0,4},[ \t]*"
                 + _EUROPE
@@ -605,6 +614,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ),
             (
                 "town after a postcode",
+                r"(?=\p{Lu})"
                 r"(?<=\b\d{4,5}[ \t]+|\b[1-9]\d{3}[ ]?[A-Z]{2}[ \t]+)(?![A-Z]{2}\b)"
                 r"\p{Lu}[\p{L}'’.-]+(?:[ \t-]+\p{L}[\p{L}'’.-]*){0,4}"
                 r"(?=,[ \t]*" + _EUROPE + r"\b)",
@@ -638,6 +648,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("age observation", rf"(?<=\^Age\^[A-Z]+\|\|){_AGE}(?=\|)", 0.8),
             (
                 "age after a relative",
+                r"(?=(?:aged?[ \t]+)?(?:9\d|1[01]\d))"
                 rf"(?<=\b(?:spouse|wife|husband|partner|mother|father|sister|brother|aunt|uncle|"
                 rf"grandmother|grandfather|grandma|grandpa|widow|widower|neighbou?r|friend)"
                 rf"(?:[ \t]*\([^)\n]{{1,20}}\))?,[ \t]*(?:aged?[ \t]+)?)"
@@ -701,6 +712,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # "Interpreted by Rika E. Nakagawa, MD", "Law Office of Elzbieta Kryk").
             (
                 "role labelled",
+                r"(?=\p{Lu})"
                 rf"(?<=\b(?i:supervisor|employee|petitioner|caregiver|carer|interpreter|"
                 rf"interpreted by|reported by|reviewed by|signed by|referred by|seen by|"
                 rf"referring|attending|evaluator|counsell?or|coordinator|contact|next of kin|"
@@ -729,6 +741,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # Nanami", "son Julio Cesar Quezada").
             (
                 "relative named",
+                r"(?=\p{Lu})"
                 rf"(?<=\b(?i:daughter|son|sister|brother|wife|husband|spouse|partner|stepson|"
                 rf"stepdaughter|neighbou?r|friend|niece|nephew|aunt|uncle|cousin|grandson|"
                 rf"mother|father|mum|mom|dad|stepmother|stepfather|grandmother|grandfather|"
@@ -741,6 +754,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # entry ("Mother: Alive and well", "Father: MI at 60").
             (
                 "family member labelled",
+                r"(?=\p{Lu})"
                 rf"(?<=\b(?:Mother|Father|Mum|Mom|Dad|Parent|Guardian|Spouse|Wife|Husband|Partner|"
                 rf"Son|Daughter|Sister|Brother|NOK|Next of kin|Carer|Caregiver)[ \t]*:[ \t]*)"
                 rf"(?![A-Z]{{2,5}}\b)(?!(?i:alive|deceased|died|living|unknown|none|healthy|well|"
@@ -759,6 +773,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # The signature under a letter's closing ("Yours sincerely,\n\nMiki Murakami").
             (
                 "signature",
+                r"(?=\p{Lu})"
                 rf"(?<=(?i:sincerely|regards|best wishes|yours truly|yours faithfully|"
                 rf"respectfully|cordially|kind regards|warm regards),?[ \t]*\n(?:[ \t]*\n){{0,2}}"
                 rf"[ \t]*)(?:{_TITLES}[ \t]+)?{_PERSON}",
@@ -767,6 +782,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             # "admitted under Myrcha, Nataniel": a surname-first name after a cue word.
             (
                 "surname first after a cue",
+                r"(?=\p{Lu})"
                 rf"(?<=\b(?:under|by|per|with|from|to|c/o|for)[ \t]+){_SURNAME_FIRST}"
                 rf"(?=[ \t]*(?:[,;.(\n]|$|[ \t]+(?:for|on|at|to|and|via|with)\b))",
                 0.7,
@@ -778,6 +794,49 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
 )
 
 PARTICLE = _PARTICLE
+
+# Words at least one of which a label-cued pattern needs in the note: a pattern whose trigger is
+# absent cannot match and is skipped. Label lookbehinds are tried at every position of a note,
+# so the cheap search spares most of their cost on notes without the label. Case-insensitive.
+TRIGGERS: dict[str, str] = {
+    "ssn last four": r"ssn|social",
+    "ssn labelled": r"ssn|ss\#|social",
+    "phone labelled": r"phone|tel|fax|cell|mobile|pager|ph\b|call|contact|home|work|reach|text",
+    "phone cued groups": r"phone|tel|fax|cell|mobile|pager|ph\b|call|contact|alternate|home|"
+    r"work|office|reach|text|ring|rang|dial|number",
+    "phone local cued": r"page|call|phone|tel|bleep|beeper|ext|cell|mobile|reach|dial",
+    "mrn any shape": r"mrn|mr\#|mr no|\bur|hosp|medical record|unit no|record no|pt\.? id|"
+    r"patient id",
+    "mrn": r"mrn|mr\#|mr no|\bur|umrn|medical record|hospital",
+    "short staff number": r"badge|shield|employee|staff|officer|payroll|locker",
+    "session token": r"session|login|token|device id|cookie",
+    "bare id label": r"\bid\b",
+    "device": r"serial|\bsn|s/n|udi|imei|device",
+    "after a device word": r"monitor|pump|implant|generator|transmitter|sensor|pacemaker|icd|"
+    r"defibrillator|warmer|stimulator|hearing aid|cgm|ventilator|concentrator|cpap|bipap|"
+    r"handset|tablet|glucometer|meter",
+    "license": r"licen|lic\b|lic\.|dea|npi|certificate|\bdl\b|cdl|permit|registration|\breg",
+    "license spaced": r"licen|lic\b|lic\.|certificate|permit",
+    "number plate": r"plate|tag|registration|\breg",
+    "registration body number": r"pin|cert|asha|nmc|gmc|hcpc|ahpra|imc|rcn|registration",
+    "postcode before a town": "|".join(
+        "Germany Spain France Italy Netherlands Belgium Austria Switzerland Portugal Ireland "
+        "Denmark Sweden Norway Finland Poland Greece Luxembourg".split()
+    ),
+    "age labelled": r"age",
+    "age at an event": r"age",
+    "age observation": r"\^age\^",
+    "age after a relative": r"spouse|wife|husband|partner|mother|father|sister|brother|aunt|"
+    r"uncle|grand|widow|neighbo|friend",
+    "age is": r"\bis\b|was|turned",
+    "initials after a conversation": r"spoke|spoken|talked|met\b|discussed|speaking",
+    "name before an npi": r"npi",
+    "initials labelled": r"initials",
+    "signature": r"sincerely|regards|best wishes|yours truly|yours faithfully|respectfully|"
+    r"cordially",
+    "family member labelled": r"mother|father|mum|mom|dad|parent|guardian|spouse|wife|husband|"
+    r"partner|son|daughter|sister|brother|nok|next of kin|carer|caregiver",
+}
 # The rest of a name cut at a particle: a detector stopped at "Micha van der" or "C. Ó"
 # ("Micha van der Meulen", "C. Ó Leidhin"); read at the end of a NAME span. A particle must end
 # the span or open what follows, so a plain "Ann Lee" is never extended.

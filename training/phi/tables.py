@@ -234,6 +234,9 @@ _HL7_FIELDS: dict[str, dict[int, tuple[str | None, ...]]] = {
     "AL1": {6: ("DATE",)},
 }  # fmt: skip
 _HL7_SEGMENT = re.compile(r"^(?P<seg>[A-Z][A-Z0-9]{2})\|", re.MULTILINE)
+_HL7_TIMESTAMP = re.compile(
+    r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[0-2]\d[0-5]\d(?:[0-5]\d)?)?"
+)
 _AGE_OBSERVATION = re.compile(r"\^Age\^|\bage\b", re.IGNORECASE)
 
 
@@ -267,6 +270,18 @@ def hl7_spans(text: str) -> list[tuple[int, int, str]]:
             a, b = fields[5]
             if text[a:b].isdigit() and int(text[a:b]) > 89:
                 found.append((a, b, "AGE"))
+        # Any component that is a whole HL7 timestamp is a date, whatever its field.
+        typed = {
+            (a, b)
+            for number, types in _HL7_FIELDS.get(segment, {}).items()
+            for a, b in fields[number - (segment == "MSH") : number - (segment == "MSH") + 1]
+        }
+        for field in fields[1:]:
+            if field in typed:
+                continue
+            for a, b in _pieces(text, *field, "^"):
+                if _HL7_TIMESTAMP.fullmatch(text, a, b):
+                    found.append((a, b, "DATE"))
         shift = 1 if segment == "MSH" else 0  # MSH-1 is the separator itself
         for number, types in _HL7_FIELDS.get(segment, {}).items():
             index = number - shift
