@@ -121,8 +121,8 @@ _SHORT_ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b"
 # The same values as lookaheads, put before a label lookbehind: a lookbehind of many label
 # words tried backwards at every position of a note cost a fifth of detection, and a lookahead
 # that fails at most positions skips it. Lookarounds at one position commute: same matches.
-_ID_AHEAD = r"(?=[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
-_SHORT_ID_AHEAD = r"(?=[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
+_ID_AHEAD = r"\b(?=[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
+_SHORT_ID_AHEAD = r"\b(?=[A-Z0-9][A-Z0-9.-]{2,}[A-Z0-9]\b)(?=[A-Z0-9.-]*\d)"
 _STREET_SUFFIXES = (
     "Street St Avenue Ave Road Rd Boulevard Blvd Drive Dr Lane Ln Court Ct Way Place Pl Terrace "
     "Circle Cir Parkway Pkwy Highway Hwy Square Trail Alley Bridge Brook Brooks Bypass Camp Canyon "
@@ -836,6 +836,12 @@ TRIGGERS: dict[str, str] = {
     r"cordially",
     "family member labelled": r"mother|father|mum|mom|dad|parent|guardian|spouse|wife|husband|"
     r"partner|son|daughter|sister|brother|nok|next of kin|carer|caregiver",
+    "credentialed": rf"(?-i:[ \t,]{_CREDENTIALS}\b)",
+    "credentialed surname first": rf"(?-i:,[ \t]*{_CREDENTIALS}\b)",
+    "role in brackets": r"\((?:attending|resident|fellow|consultant|registrar|surgeon|covering|"
+    r"on[ -]call|PCP|GP|intern|locum|sister|brother|daughter|son|wife|husband|mother|father|"
+    r"spouse|partner|niece|nephew|friend|neighbou?r|guardian|aunt|uncle|cousin|grand)",
+    "name before an address": r",[ \t]*\d{1,6}[ \t]+\p{Lu}",
 }
 # The rest of a name cut at a particle: a detector stopped at "Micha van der" or "C. Ó"
 # ("Micha van der Meulen", "C. Ó Leidhin"); read at the end of a NAME span. A particle must end
