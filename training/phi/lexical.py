@@ -56,6 +56,13 @@ _FACILITY_PREFIX = regex.compile(
     rf"Medisch Centrum|Kliniken)(?:[ \t]+(?:de|del|de la|du|des|di|van|der|St\.?))?"
     rf"(?:[ \t]+{_WORD}(?:-{_WORD})*){{1,3}}"
 )
+# A surname-first name opening a line and followed by a column gap ("Bell, David   Chart #"):
+# kept when the given name is a known name, so "Asthma, Copd   stable" is not taken.
+_LINE_SURNAME_FIRST = regex.compile(
+    rf"^[ \t]*(?P<name>{_WORD},[ \t]?(?P<given>\p{{Lu}}\p{{Ll}}+)(?:[ \t]\p{{Lu}}\.?)?)"
+    r"(?=[ \t]{2,}|\t|[ \t]*$)",
+    regex.MULTILINE,
+)
 _INITIAL_NAME = regex.compile(
     rf"\b\p{{Lu}}\.[ \t]?(?:{PARTICLE}[ \t]+){{0,2}}"
     r"(?P<last>\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)\b"
@@ -144,6 +151,9 @@ def lexical_spans(
     spans += [(m.start(), m.end(), "FACILITY") for m in _SAINT.finditer(text)]
     spans += [(m.start(), m.end(), "FACILITY") for m in _FACILITY_PREFIX.finditer(text)]
     spans = _merge_overlaps(spans)
+    for match in _LINE_SURNAME_FIRST.finditer(text):
+        if match.group("given").lower() in names:
+            spans.append((match.start("name"), match.end("name"), "NAME"))
     for match in _INITIAL_NAME.finditer(text):
         last = match.group("last").lower()
         if last not in vocab or last in names:

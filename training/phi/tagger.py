@@ -12,7 +12,9 @@ too (initials, rare surnames beside common first names).
 
 Features are hashed with CRC-32 (stable across processes, unlike ``hash``) into 2**18 buckets.
 The artifact is an ``.npz`` of float16 weights plus the safe vocabulary (no pickle), shipped as
-``training/phi/tagger_model.npz`` and rebuilt with ``python -m training.phi.tagger --out PATH``.
+``training/phi/tagger_model.npz``. The packaged model is rebuilt with ``scripts/train_tagger.py``
+(synthetic families plus held-out sets A-E); ``python -m training.phi.tagger`` trains on the
+synthetic families alone.
 """
 
 from __future__ import annotations
@@ -417,7 +419,7 @@ def _joinable(gap: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Train the packaged tagger on the synthetic families: ``python -m training.phi.tagger``."""
+    """Train a tagger on the synthetic families alone: ``python -m training.phi.tagger``."""
     from training.phi.synth import FAMILIES, SELF_HELD_OUT, generate_annotated
 
     parser = argparse.ArgumentParser(description=main.__doc__)
