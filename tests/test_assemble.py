@@ -280,3 +280,52 @@ def test_two_dask_workers_give_the_single_process_dataset(records, workspace):
     parallel = _assemble(records, workspace, AssembleParams(batch_size=10, workers=2))
     for key in ("digest", "splits", "deid_replacements", "code_frequencies", "rows"):
         assert parallel[key] == single[key], key
+
+
+def test_saved_layout_is_the_one_save_to_disk_writes(records, workspace, tmp_path):
+    manifest = _assemble(records, workspace)
+    dataset = load_dataset(workspace.dataset_dir)
+    for name, split in dataset.items():
+        # Patients per split come from the digest index, not from sets of pseudonyms.
+        assert manifest["splits"][name]["patients"] == len(set(split["patient_id"]))
+    dataset["train"].save_to_disk(str(tmp_path / "reference"))
+    ours, reference = workspace.dataset_dir / "train", tmp_path / "reference"
+    assert sorted(p.name for p in ours.iterdir()) == sorted(p.name for p in reference.iterdir())
+    state, expected = (json.loads((d / "state.json").read_text()) for d in (ours, reference))
+    assert state.keys() == expected.keys()
+    assert {k: v for k, v in state.items() if k != "_fingerprint"} == {
+        k: v for k, v in expected.items() if k != "_fingerprint"
+    }
+    info, expected = (json.loads((d / "dataset_info.json").read_text()) for d in (ours, reference))
+    assert info == expected
+    assert not any(p.name.startswith(".") for p in workspace.dataset_dir.iterdir())
+
+
+def test_split_with_no_share_is_saved_empty(records, workspace):
+    params = AssembleParams(split_fractions={"train": 0.8, "validation": 0.2, "test": 0.0})
+    manifest = _assemble(records, workspace, params)
+    dataset = load_dataset(workspace.dataset_dir)
+    assert list(dataset) == ["train", "validation", "test"] and len(dataset["test"]) == 0
+    assert manifest["splits"]["test"] == {
+        "rows": 0,
+        "patients": 0,
+        "digest": manifest["splits"]["test"]["digest"],
+    }
+    assert len(dataset["train"]) + len(dataset["validation"]) == len(records)
+
+
+def test_patient_unknown_to_pass_one_fails_naming_record_and_field(records, workspace, monkeypatch):
+    from training.splitting import PatientSplits
+
+    def forgetful(source, params) -> PatientSplits:
+        # Pass 1 as if the source had not yielded the first record's patient.
+        names = [name for name, share in params.split_fractions.items() if share > 0]
+        ids = sorted({r.patient_id for r in records} - {records[0].patient_id})
+        return PatientSplits(ids, [0] * len(ids), names)
+
+    monkeypatch.setattr(assemble_module, "_split_assignment", forgetful)
+    with pytest.raises(InputError) as excinfo:
+        _assemble(records, workspace)
+    assert excinfo.value.record == records[0].note_id and excinfo.value.field == "patient_id"
+    assert records[0].patient_id not in str(excinfo.value)
+    assert not workspace.dataset_dir.exists()

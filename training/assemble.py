@@ -1,12 +1,14 @@
 """Dataset assembly: de-identify, gate on residual PHI, check records, split by patient, validate
 with Great Expectations, and save a Hugging Face ``DatasetDict`` with a manifest and a datasheet.
 
-Two passes keep memory flat whatever the corpus size. Pass 1 streams the source and keeps only
-each patient's set of codes, from which the patient-level split is computed (iterative multi-label
-stratification). Pass 2 streams the source again in batches of ``assemble.batch_size``:
-de-identifies (in process or in parallel, ``training.parallel``), checks each record, validates
-each batch with the GX suite and appends it to an Arrow file per split. Checks across batches
-(unique note ids, one split per patient) use small in-memory sets of pseudonyms.
+Two passes keep memory nearly flat whatever the corpus size. Pass 1 streams the source and keeps
+only each patient's codes, as integers, from which the patient-level split is computed (iterative
+multi-label stratification on a sparse matrix, ``training.splitting``). Pass 2 streams the source
+again in batches of ``assemble.batch_size``: de-identifies (in process or in parallel,
+``training.parallel``), checks each record, validates each batch with the GX suite and appends it
+to the Arrow file of its split, which is the saved file itself: the dataset is never copied or
+read back. Checks across batches (unique note ids, one split per patient) keep 64-bit digests of
+the pseudonyms, 9 bytes a note or patient.
 
 Nothing is written unless every gate passes: the dataset is built in a temporary folder that
 replaces ``out_dir`` only at the end (``clinicode.io.atomic_directory``), so a failure or a crash
@@ -19,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from clinicode.schema import (
 from training.deid import Deidentifier
 from training.parallel import STAGING_LABEL, deidentify_batches
 from training.sources import BadRecordHandler, iter_source, normalise_code
+from training.splitting import DigestIndex, PatientCodes, PatientSplits, stratified_split
 from validation.expectations import NoteSuite, is_valid_code
 
 if TYPE_CHECKING:
@@ -57,7 +59,9 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 UNSPLIT = "all"
-_PARTS = ".parts"
+# The file name ``save_to_disk`` gives a split saved as one shard; ``load_from_disk`` reads the
+# names listed in the split's state file.
+_DATA_FILE = "data-00000-of-00001.arrow"
 SourceFactory = Callable[[BadRecordHandler | None], Iterable[NoteRecord]]
 
 
@@ -87,16 +91,16 @@ def _features() -> Features:
 
 
 class _SplitWriter:
-    """Appends rows of one split to an Arrow stream file and hashes them as they pass."""
+    """Appends rows of one split to its saved Arrow stream file and hashes them as they pass."""
 
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
+    def __init__(self, folder: Path, schema: pa.Schema) -> None:
         import pyarrow as pa
 
-        self.path, self.schema = path, schema
-        self._writer = pa.ipc.new_stream(str(path), schema)
+        folder.mkdir()
+        self.path, self.schema = folder / _DATA_FILE, schema
+        self._writer = pa.ipc.new_stream(str(self.path), schema)
         self._hash = hashlib.sha256()
         self.rows = 0
-        self.patients: set[str] = set()
 
     def write(self, rows: list[dict]) -> None:
         import pyarrow as pa
@@ -106,7 +110,6 @@ class _SplitWriter:
                 {k: row[k] for k in DATASET_COLUMNS}, sort_keys=True, ensure_ascii=False
             )
             self._hash.update(line.encode("utf-8") + b"\n")
-            self.patients.add(row[PATIENT_ID])
         self._writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=self.schema))
         self.rows += len(rows)
 
@@ -117,18 +120,22 @@ class _SplitWriter:
 
 @dataclass
 class _Run:
-    """State of pass 2; every structure is small (counts, pseudonyms), never note text."""
+    """State of pass 2: counts and digests of pseudonyms (9 bytes a note or patient), no text.
+
+    ``seen_notes`` holds the note pseudonyms written so far; ``patient_split`` the index in
+    ``writers`` of the split each patient pseudonym was first written to.
+    """
 
     params: AssembleParams
-    assignment: dict[str, str] | None
+    assignment: PatientSplits | None
     writers: dict[str, _SplitWriter]
     suite: NoteSuite
     rejects: list[dict] = field(default_factory=list)
     residual: Counter[str] = field(default_factory=Counter)
     notes_with_residual: int = 0
     dropped_codes: int = 0
-    seen_notes: set[str] = field(default_factory=set)
-    patient_split: dict[str, str] = field(default_factory=dict)
+    seen_notes: DigestIndex = field(default_factory=DigestIndex)
+    patient_split: DigestIndex = field(default_factory=DigestIndex)
     split_conflicts: int = 0
     codes: Counter[str] = field(default_factory=Counter)
     facets: dict[str, Counter[str]] = field(
@@ -190,31 +197,46 @@ def _accept(raw: NoteRecord, clean: NoteRecord, run: _Run) -> dict | None:
             raise error from None
         run.rejects.append(_reject_entry(error))
         return None
-    run.seen_notes.add(row[NOTE_ID])
-    row[SPLIT] = run.assignment[raw.patient_id] if run.assignment is not None else UNSPLIT
-    known = run.patient_split.setdefault(row[PATIENT_ID], row[SPLIT])
-    run.split_conflicts += known != row[SPLIT]
+    run.seen_notes.setdefault(row[NOTE_ID], 0)
+    row[SPLIT] = _split_of(raw, run)
+    split = list(run.writers).index(row[SPLIT])
+    run.split_conflicts += run.patient_split.setdefault(row[PATIENT_ID], split) != split
     return row
 
 
-def _patient_codes(records: Iterable[NoteRecord]) -> dict[str, set[str]]:
+def _split_of(raw: NoteRecord, run: _Run) -> str:
+    """The split of a raw record's patient, as pass 1 assigned it."""
+    if run.assignment is None:
+        return UNSPLIT
+    split = run.assignment.get(raw.patient_id)
+    if split is None:
+        raise InputError(
+            run.params.source,
+            "patient not seen in pass 1; expected the source to yield the same records twice",
+            record=raw.note_id,
+            field=PATIENT_ID,
+        )
+    return split
+
+
+def _patient_codes(records: Iterable[NoteRecord]) -> PatientCodes:
     """Pass 1: each patient's valid codes (the union over their notes); nothing else is kept."""
-    patients: dict[str, set[str]] = {}
+    patients = PatientCodes()
     for record in tqdm(records, desc="pass 1: codes per patient", unit="note", disable=None):
-        codes = patients.setdefault(record.patient_id, set())
-        codes.update(c for c in map(normalise_code, record.codes) if is_valid_code(c))
+        patients.add(
+            record.patient_id, (c for c in map(normalise_code, record.codes) if is_valid_code(c))
+        )
     return patients
 
 
-def _code_sets(patient_codes: dict[str, Any]) -> dict[str, set[str]]:
+def _code_pairs(patient_codes: dict[str, Any]) -> PatientCodes:
     """Codes per patient from either a set of codes or a list of per-note code lists."""
-    out: dict[str, set[str]] = {}
+    patients = PatientCodes()
     for patient, value in patient_codes.items():
-        codes: set[str] = set()
+        patients.add(patient, ())
         for item in value:
-            codes.update([item] if isinstance(item, str) else item)
-        out[patient] = codes
-    return out
+            patients.add(patient, [item] if isinstance(item, str) else item)
+    return patients
 
 
 def split_patients(
@@ -223,9 +245,11 @@ def split_patients(
     """Assign each patient to one split by iterative multi-label stratification.
 
     Each patient is one sample whose labels are the union of their codes (Sechidis et al.,
-    2011, as implemented by ``iterstrat``): rare codes are placed first, each into the split that
-    most lacks it, so code frequencies stay balanced while no patient spans two splits. Every
-    split with a positive fraction gets at least one patient when there are enough patients.
+    2011; ``training.splitting`` runs ``iterstrat``'s algorithm on a sparse matrix, with the same
+    result): rare codes are placed first, each into the split that most lacks it, so code
+    frequencies stay balanced while no patient spans two splits. Every split with a positive
+    fraction gets at least one patient when there are enough patients. Assembly itself calls
+    ``stratified_split`` and keeps the compact ``PatientSplits`` rather than this dict.
 
     Args:
         patient_codes: Per patient, their codes (a set) or their notes' code lists.
@@ -235,40 +259,8 @@ def split_patients(
     Returns:
         Patient id to split name.
     """
-    import numpy as np
-    from iterstrat.ml_stratifiers import IterativeStratification
-
-    splits = [name for name, share in fractions.items() if share > 0]
-    codes_of = _code_sets(patient_codes)
-    patients = sorted(codes_of)
-    code2index = {code: i for i, code in enumerate(sorted(set().union(*codes_of.values())))}
-    # Bool matrix patients x codes: 1 byte per cell (50k patients x 2k codes = 100 MB).
-    labels = np.zeros((len(patients), max(len(code2index), 1)), dtype=bool)
-    for row, patient in enumerate(patients):
-        labels[row, [code2index[c] for c in codes_of[patient]]] = True
-    shares = np.array([fractions[name] for name in splits], dtype=float)
-    folds = IterativeStratification(labels, shares, np.random.RandomState(seed))
-    assignment = {patient: splits[fold] for patient, fold in zip(patients, folds, strict=True)}
-    _fill_empty_splits(assignment, splits, codes_of)
-    return assignment
-
-
-def _fill_empty_splits(
-    assignment: dict[str, str], splits: list[str], codes_of: dict[str, set[str]]
-) -> None:
-    """Move one patient (the one with fewest codes) from the fullest split into each empty one."""
-    if len(assignment) < len(splits):
-        return
-    for name in splits:
-        members = Counter(assignment.values())
-        if members[name]:
-            continue
-        donor = max(splits, key=lambda s: members[s])
-        candidates = sorted(
-            (p for p, s in assignment.items() if s == donor), key=lambda p: (len(codes_of[p]), p)
-        )
-        assignment[candidates[0]] = name
-        logger.info("split %s was empty: moved one patient from %s", name, donor)
+    names, patients, folds = stratified_split(_code_pairs(patient_codes), fractions, seed)
+    return {patient: names[fold] for patient, fold in zip(patients, folds, strict=True)}
 
 
 def _batches(records: Iterable[NoteRecord], size: int) -> Iterator[list[NoteRecord]]:
@@ -318,19 +310,37 @@ def _write_rows(rows: list[dict], run: _Run) -> None:
             counts[row[column]] += 1
 
 
-def _save(run: _Run, tmp: Path) -> dict[str, dict]:
-    """Close the split files, save them as a ``DatasetDict`` in ``tmp``; per-split summary."""
-    from datasets import Dataset, DatasetDict
+def _split_state(digest: str) -> dict:
+    """The ``state.json`` of a split saved as one shard, as ``Dataset.save_to_disk`` writes it."""
+    return {
+        "_data_files": [{"filename": _DATA_FILE}],
+        "_fingerprint": digest[:16],  # content-based: the same rows give the same fingerprint
+        "_format_columns": None,
+        "_format_kwargs": {},
+        "_format_type": None,
+        "_output_all_columns": False,
+        "_split": None,
+    }
 
+
+def _save(run: _Run, tmp: Path) -> dict[str, dict]:
+    """Close the split files and write the metadata ``load_from_disk`` reads; per-split summary.
+
+    The Arrow files were written in place, so nothing is copied: copying through a memory map
+    (``save_to_disk``) made every page of the dataset resident, +115 MB of RSS at 100k notes.
+    """
+    from datasets import DatasetInfo
+    from datasets import config as hf_config
+
+    patients = run.patient_split.counts(len(run.writers))
     splits = {}
-    for name, writer in run.writers.items():
+    for index, (name, writer) in enumerate(run.writers.items()):
         digest = writer.close()
-        splits[name] = {"rows": writer.rows, "patients": len(writer.patients), "digest": digest}
-    # Memory-mapped: save_to_disk copies shard by shard, never the whole table in memory.
-    parts = {name: Dataset.from_file(str(w.path)) for name, w in run.writers.items()}
-    DatasetDict(parts).save_to_disk(str(tmp))
-    del parts
-    shutil.rmtree(tmp / _PARTS, ignore_errors=True)
+        splits[name] = {"rows": writer.rows, "patients": int(patients[index]), "digest": digest}
+        DatasetInfo(features=_features()).write_to_directory(str(writer.path.parent))
+        state = writer.path.parent / hf_config.DATASET_STATE_JSON_FILENAME
+        write_json_atomic(state, _split_state(digest))
+    write_json_atomic(tmp / hf_config.DATASETDICT_JSON_FILENAME, {"splits": list(run.writers)})
     return splits
 
 
@@ -395,14 +405,16 @@ def _datasheet(run: _Run, manifest: dict) -> str:
     return "\n".join(lines)
 
 
-def _split_assignment(source: SourceFactory, params: AssembleParams) -> dict[str, str]:
+def _split_assignment(source: SourceFactory, params: AssembleParams) -> PatientSplits:
     """Pass 1: stream the source for codes per patient and split the patients."""
     # Bad records are reported in pass 2 only; here they are skipped (quarantine) or raise (fail).
     on_bad = None if params.on_bad_record == "fail" else (lambda error: None)
-    assignment = split_patients(_patient_codes(source(on_bad)), params.split_fractions, params.seed)
-    logger.info(
-        "pass 1: %d patients assigned to %s", len(assignment), sorted(set(assignment.values()))
-    )
+    patients = _patient_codes(source(on_bad))
+    names, patient_ids, folds = stratified_split(patients, params.split_fractions, params.seed)
+    del patients  # the ids and code pairs: only 9 bytes a patient are kept for pass 2
+    assignment = PatientSplits(patient_ids, folds, names)
+    used = sorted(name for name, n in assignment.counts().items() if n)
+    logger.info("pass 1: %d patients assigned to %s", len(assignment), used)
     return assignment
 
 
@@ -431,9 +443,8 @@ def _build(
     suite = NoteSuite(params, split, report_dir)
     try:
         with atomic_directory(out_dir) as tmp:
-            (tmp / _PARTS).mkdir()
             schema = _features().arrow_schema
-            writers = {n: _SplitWriter(tmp / _PARTS / f"{n}.arrow", schema) for n in split_names}
+            writers = {name: _SplitWriter(tmp / name, schema) for name in split_names}
             run = _Run(params, assignment, writers, suite)
             _pass_two(source(on_bad), run, deidentifier)
             if run.residual:
