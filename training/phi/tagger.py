@@ -139,8 +139,8 @@ def build_safe_vocabulary() -> list[str]:
 # Token-string caches: a note repeats its words, and notes share most of them, so the shape,
 # case and lexicon flags of a word and the bucket of a feature string are computed once per
 # process (bounded: an unbounded cache would grow with every new surname).
-_WORD_CACHE = 2**16
-_WINDOW_CACHE = 2**17  # token windows of the tagger's feature cache (a few tens of MB at most)
+_WORD_CACHE = 2**13
+_WINDOW_CACHE = 2**14  # token windows of the feature cache: about 7 MB when full
 
 
 @lru_cache(maxsize=_WORD_CACHE)
@@ -261,7 +261,7 @@ def _context_features(
     ]
 
 
-@lru_cache(maxsize=2**18)
+@lru_cache(maxsize=2**15)
 def _bucket(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & (N_BUCKETS - 1)
 
