@@ -208,69 +208,54 @@ def _tagger_recognizer(tagger, threshold: float):
 
 
 LEXICAL_RECOGNIZER = "clinicode_lexical"
+TABLE_RECOGNIZER = "clinicode_tables"
+
+
+def _span_recognizer(name: str, entities: list[str], find, score: float = 0.8):
+    """A Presidio recognizer that reports the ``(start, end, type)`` spans of ``find(text)``."""
+    from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+    class SpanRecognizer(EntityRecognizer):
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return [
+                RecognizerResult(
+                    phi_type,
+                    start,
+                    end,
+                    score,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                )
+                for start, end, phi_type in find(text)
+            ]
+
+    return SpanRecognizer(supported_entities=entities, name=name)
 
 
 def _lexical_recognizer(tagger):
     """Facility and name rules that need the tagger's safe vocabulary (``phi.lexical``)."""
-    from presidio_analyzer import EntityRecognizer, RecognizerResult
-
     from training.phi.lexical import lexical_spans
     from training.phi.tagger import name_lexicon
 
     names = name_lexicon()
-
-    class LexicalRecognizer(EntityRecognizer):
-        def load(self) -> None:
-            pass
-
-        def analyze(self, text, entities, nlp_artifacts=None):
-            return [
-                RecognizerResult(
-                    phi_type,
-                    start,
-                    end,
-                    0.8,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: LEXICAL_RECOGNIZER,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-                for start, end, phi_type in lexical_spans(text, tagger.vocab, names)
-            ]
-
-    return LexicalRecognizer(supported_entities=["NAME", "FACILITY"], name=LEXICAL_RECOGNIZER)
-
-
-TABLE_RECOGNIZER = "clinicode_tables"
+    return _span_recognizer(
+        LEXICAL_RECOGNIZER,
+        ["NAME", "FACILITY"],
+        lambda text: lexical_spans(text, tagger.vocab, names),
+    )
 
 
 def _table_recognizer():
-    """Cells under a header naming a PHI type (``phi.tables``)."""
-    from presidio_analyzer import EntityRecognizer, RecognizerResult
-
+    """Cells under a header naming a PHI type, and HL7 fields (``phi.tables``)."""
     from training.phi.tables import table_spans
     from training.phi.types import PHI_TYPES
 
-    class TableRecognizer(EntityRecognizer):
-        def load(self) -> None:
-            pass
-
-        def analyze(self, text, entities, nlp_artifacts=None):
-            return [
-                RecognizerResult(
-                    phi_type,
-                    start,
-                    end,
-                    0.8,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: TABLE_RECOGNIZER,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                    },
-                )
-                for start, end, phi_type in table_spans(text)
-            ]
-
-    return TableRecognizer(supported_entities=list(PHI_TYPES), name=TABLE_RECOGNIZER)
+    return _span_recognizer(TABLE_RECOGNIZER, list(PHI_TYPES), table_spans)
 
 
 def clinicode_analyzer(
