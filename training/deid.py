@@ -817,8 +817,10 @@ class _RecordPlan:
 
 
 def _named_instruments(text: str) -> list[tuple[int, int]]:
-    """Spans of named scales and tests ("Glasgow Coma Scale") and of known eponym phrases
-    ("Cheyne-Stokes", "Hashimoto labs") not preceded by a title."""
+    """Spans of named scales, tests and known eponym phrases that no title precedes.
+
+    "Glasgow Coma Scale", "Cheyne-Stokes" and "Hashimoto labs" are kept; "Mr. Cheyne" is not.
+    """
     found = [
         m.span()
         for pattern in (patterns.NAMED_INSTRUMENT, patterns.KNOWN_EPONYMS, patterns.EPONYM_CARE)
