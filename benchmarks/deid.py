@@ -2,9 +2,10 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,f,both}] [--out reports/deid.json]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,f,g,both}]
+        [--out reports/deid.json]
 
-Both systems see the same held-out notes in the same process. There are six held-out sets:
+Both systems see the same held-out notes in the same process. There are seven held-out sets:
 set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
 detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
 its own report. Set C (``benchmarks/phi_heldout_c.py``, twelve other note families) was written
@@ -13,7 +14,9 @@ blind on 2026-12-03, after A and B had been used for tuning. Set D
 had all been used for tuning. Set E (``benchmarks/phi_heldout_e.py``, sixteen new families) was
 written blind after the fourth tuning round, on 2026-12-04, once D had been used too. Set F
 (``benchmarks/phi_heldout_f.py``, sixteen more families) was written blind on 2026-12-04, after the
-fifth tuning round, once E had been used too. Scoring:
+fifth tuning round, once E had been used too. Set G (``benchmarks/phi_heldout_g.py``, sixteen new
+families) was written blind on 2026-12-04, after the sixth tuning round, and is not yet measured.
+Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
   still removes the text) covers at least ``--coverage`` (default 90%) of its characters.
@@ -53,6 +56,7 @@ try:
     from benchmarks.phi_heldout_d import FAMILIES_D, generate_heldout_d
     from benchmarks.phi_heldout_e import FAMILIES_E, generate_heldout_e
     from benchmarks.phi_heldout_f import FAMILIES_F, generate_heldout_f
+    from benchmarks.phi_heldout_g import FAMILIES_G, generate_heldout_g
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
     from phi_heldout_b import FAMILIES_B, generate_heldout_b
@@ -60,6 +64,7 @@ except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder
     from phi_heldout_d import FAMILIES_D, generate_heldout_d
     from phi_heldout_e import FAMILIES_E, generate_heldout_e
     from phi_heldout_f import FAMILIES_F, generate_heldout_f
+    from phi_heldout_g import FAMILIES_G, generate_heldout_g
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -84,6 +89,7 @@ HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[st
     "d": (generate_heldout_d, sorted(FAMILIES_D)),
     "e": (generate_heldout_e, sorted(FAMILIES_E)),
     "f": (generate_heldout_f, sorted(FAMILIES_F)),
+    "g": (generate_heldout_g, sorted(FAMILIES_G)),
 }
 
 
@@ -506,7 +512,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         dest="heldout_set",
         choices=(*HELDOUT_SETS, "both"),
         default="both",
-        help="held-out set: a, b, c, d or e (each used for tuning since), f (blind, written "
+        help="held-out set: a, b, c, d, e or f (each used for tuning since), g (blind, written "
         "last), or both (every set), reported separately",
     )
     parser.add_argument(
