@@ -436,6 +436,21 @@ def format_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _score_system(
+    label: str,
+    notes: Sequence[AnnotatedNote],
+    found: Sequence[Sequence[PhiSpan]],
+    seconds: float,
+    coverage: float,
+) -> dict:
+    """One system's summary (rates per type, eponyms, families) and throughput."""
+    tally = Tally()
+    for note, detected in zip(notes, found, strict=True):
+        tally.add(note, detected, coverage)
+    logger.info("%s: %.1f s of detection over %d notes", label, seconds, len(notes))
+    return {"label": label, **tally.summary(), "throughput": _throughput(seconds, notes)}
+
+
 def run_benchmark(
     n: int,
     seed: int,
@@ -484,14 +499,10 @@ def run_benchmark(
         "ours": label,
         "presidio": f"Presidio defaults, {source}, threshold {presidio_threshold}",
     }
-    systems = {}
-    for name, found in spans.items():
-        tally = Tally()
-        for note, detected in zip(notes, found, strict=True):
-            tally.add(note, detected, coverage)
-        systems[name] = {"label": labels[name], **tally.summary()}
-        systems[name]["throughput"] = _throughput(seconds[name], notes)
-        logger.info("%s: %.1f s of detection over %d notes", name, seconds[name], n)
+    systems = {
+        name: _score_system(labels[name], notes, found, seconds[name], coverage)
+        for name, found in spans.items()
+    }
     residual = deidentify_residuals(deid, notes)
     config = {
         "heldout_set": heldout_set,
