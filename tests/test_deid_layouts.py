@@ -359,3 +359,91 @@ def test_a_pattern_never_matches_where_its_trigger_is_absent() -> None:
         for text in texts:
             if pattern.search(text):
                 assert trigger.search(text), (name, text[:80])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("called on September the 25th at 0510.", "September the 25th", "DATE"),
+        ("Session: Jun. 14, '24  12:00-13:30", "Jun. 14, '24", "DATE"),
+        ("Physiotherapy notes 16th–27th October (11 visits).", "16th–27th October", "DATE"),
+        ("infectious window 10-12 Apr 2026; incubation", "10-12 Apr 2026", "DATE"),
+        ("Última visita a urgencias el 6-may-2026.", "6-may-2026", "DATE"),
+        ("Fecha / Visit: viernes 28 de junio\n", "viernes 28 de junio", "DATE"),
+        ("Dictated 2023.04.10 by the surgeon.", "2023.04.10", "DATE"),
+        ('<effectiveTime value="20260321222541-0600"/>', "20260321222541-0600", "DATE"),
+        ("seen on 02-Apr-22: AVA 0.7 cm2", "02-Apr-22", "DATE"),
+        ("Next of kin: sister, (07) 3910 3625; informed", "(07) 3910 3625", "PHONE"),
+        ("the on-call chaplain on (559) 724-7570 Ext: 3339.", "(559) 724-7570 Ext: 3339", "PHONE"),
+        ("Our coordinator (5519381086 Ext: 6127) will call", "5519381086 Ext: 6127", "PHONE"),
+        ("Tel 877-BRE-ATHE   Fax 1-223-319-1434", "877-BRE-ATHE", "PHONE"),
+        ("SIN 148 898 858   Claim WC-6968217", "148 898 858", "SSN"),
+        ("West Brianfurt NT  G5S 1B8\n", "G5S 1B8", "ZIP"),
+        ("Flat 13 610 Simpson Extension, Ballarat TAS 2500\n", "2500", "ZIP"),
+        ("Unit 13/03 Lynch Edge, North David QLD 2928", "Unit 13/03 Lynch Edge", "ADDRESS"),
+        ("Medicare no. 1845 54702 3   Hospital no. HN904201", "1845 54702 3", "ID"),
+        ("Interpreter: Min K. (ID INT-9688)", "INT-9688", "ID"),
+        (
+            "UDI +HM158856752/$W1284R/+25153WJW7VYP; TIMI 3",
+            "+HM158856752/$W1284R/+25153WJW7VYP",
+            "DEVICE",
+        ),
+        ("RTLS tags bcfc.f4e5.17b4, B5:57:D6:AE:F9:E9", "bcfc.f4e5.17b4", "DEVICE"),
+        ("Midwife: Saif Al-Qahtani, CNM (MW47163)   OB on call", "MW47163", "LICENSE"),
+        ("Subject: RE: Referral - SP 94M ?severe AS", "94", "AGE"),
+        ("es una mujer de 94 años con DM2", "94", "AGE"),
+        (
+            "Funeral director: Cline & Sons Funeral Directors, (02) 9758 8791",
+            "Cline & Sons Funeral Directors",
+            "FACILITY",
+        ),
+    ],
+)
+def test_values_in_round_six_layouts_are_detected(text: str, value: str, kind: str) -> None:
+    found = _detected(text)
+    assert found.get(value) == kind, found
+
+
+def test_markup_exports_are_read_by_element_and_key() -> None:
+    from training.phi.tables import markup_spans
+
+    text = (
+        '<name><given>Kofi</given><family>MENSAH</family></name><birthTime value="19500303"/>'
+        '<telecom value="tel:+1-555-201-3344"/><addr><city>Dayton</city>'
+        "<postalCode>79941-5827</postalCode></addr>\n"
+        '{"birthDate": "1950-03-03", "family": "Mensah", "given": ["Kofi"], "text": "x"}'
+    )
+    found = sorted((text[a:b], kind) for a, b, kind in markup_spans(text))
+    assert found == sorted(
+        [
+            ("Kofi", "NAME"),
+            ("MENSAH", "NAME"),
+            ("19500303", "DATE"),
+            ("+1-555-201-3344", "PHONE"),
+            ("Dayton", "CITY"),
+            ("79941-5827", "ZIP"),
+            ("1950-03-03", "DATE"),
+            ("Mensah", "NAME"),
+            ("Kofi", "NAME"),
+        ]
+    )
+
+
+def test_a_range_of_days_keeps_its_length_after_the_shift() -> None:
+    clean = _clean("Window 10-12 Apr 2026; contacts traced.")
+    match = re.search(r"Window (\d+)-(\d+) (\w+) (\d{4})", clean)
+    assert match and "10-12 Apr" not in clean, clean
+    assert int(match[2]) - int(match[1]) in (2, 2 - 28, 2 - 29, 2 - 30, 2 - 31), clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fenómeno de Raynaud en ambas manos.",
+        "A 19 Fr Jackson-Pratt drain was left in the pelvis.",
+        "Montgomery tubercles prominent; latching well.",
+        "Rickets with a Harrison sulcus.",
+    ],
+)
+def test_round_six_eponyms_survive(text: str) -> None:
+    assert _clean(text) == text

@@ -473,6 +473,11 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
             values[name] = _cased_like(original, full if len(original) > 4 else full[:3])
         elif name == "rm":
             values[name] = patterns.ROMAN_MONTHS[new.month - 1]
+        elif name == "d2":  # the end of a range of days: the same interval after the shift
+            first = int(re.sub(r"\D", "", match.group("d")))
+            end = new + timedelta(days=int(re.sub(r"\D", "", original)) - first)
+            ordinal = {1: "st", 2: "nd", 3: "rd"}.get(end.day % 10 * (end.day // 10 != 1), "th")
+            values[name] = str(end.day) + (ordinal if not original.isdigit() else "")
         elif name == "fmon":
             language = _foreign_month(original)[0]
             values[name] = _cased_like(original, patterns.FOREIGN_MONTHS[language][new.month - 1])

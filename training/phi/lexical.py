@@ -32,7 +32,9 @@ FACILITY_SUFFIXES = (
     "Elementary School|Middle School|High School|Primary School|Secondary School|School|Academy|"
     "ISD|School District|College|University|Drug Store|Drugstore|Chemist|Biorepository|Biobank|"
     "Genomics|Blood Bank|Blood Centre|Blood Center|Medical Center|Medical Centre|"
-    "Heart Rhythm Service|Service|Apothecary|Dispensary|Optician|Opticians|Hearing Aid Center"
+    "Heart Rhythm Service|Service|Apothecary|Dispensary|Optician|Opticians|Hearing Aid Center|"
+    "Funeral Directors|Funeral Home|Funeral Services|Mortuary|Health Department|Family Health Team|"
+    "Health Team|Church|Mosque|Temple|Synagogue|Parish|Congregation|Chapel|Cathedral"
 )
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
@@ -52,6 +54,7 @@ _SAINT = regex.compile(
 _FACILITY_PREFIX = regex.compile(
     rf"\b(?:{_WORD}[ \t]+)?(?:Hôpital|Hopital|Clinique|Clínica|Clinica|Klinikum|Krankenhaus|"
     r"Ospedale|Ziekenhuis|Centre Hospitalier|Hospital Universitario|Hospital General|"
+    r"Coroners Court of|Coroner's Court of|Coroners’ Court of|Masjid|Church of|Parish of|"
     r"University Hospital|General Hospital|Hospital|Universitätsklinikum|Policlinico|"
     rf"Medisch Centrum|Kliniken)(?:[ \t]+(?:de|del|de la|du|des|di|van|der|St\.?))?"
     rf"(?:[ \t]+{_WORD}(?:-{_WORD})*){{1,3}}"

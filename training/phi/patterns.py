@@ -40,6 +40,8 @@ FOREIGN_MONTHS: dict[str, tuple[str, ...]] = {
            "oktober", "november", "dezember"),
     "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december"),
+    "es_abbr": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov",
+                "dic"),
 }  # fmt: skip
 _FOREIGN_FORMS = sorted(
     {m for months in FOREIGN_MONTHS.values() for m in months}
@@ -91,7 +93,7 @@ _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
 # Titles in several languages; a name after one is a person, whatever follows it.
 _TITLES = (
     r"(?:Doctor|Dott\.ssa|Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
-    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr|Sister|Matron|Officer|Deputy|Sgt|Sergeant|"
+    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr(?=\.)|Sister|Matron|Officer|Deputy|Sgt|Sergeant|"
     r"Constable|Detective|Chaplain|Rev|Reverend|Pastor|Rabbi|Imam|Judge|Attorney|Counsel)\.?"
 )
 # Surname particles written in lower case ("van de Kooij", "da Silva", "Ó Duibhghiolla").
@@ -138,7 +140,17 @@ _STREET_SUFFIXES = (
     "Throughway Trace Track Trafficway Tunnel Turnpike Underpass Union Unions Valley Valleys Via "
     "Viaduct View Views Village Villages Ville Vista Walk Walks Wall Ways Well Wells Branch Burg "
     "Burgs Centers Circles Cliff Cliffs Coves Crossroad Crossroads Drives Extensions Fall Fords "
-    "Forges Greens Groves Harbors Inlet Junctions Keys Land Parkways Squares"
+    "Forges Greens Groves Harbors Inlet Junctions Keys Land Parkways Squares "
+    # Australian, Canadian, British, Irish and New Zealand street types.
+    "Access Alleyway Amble Anchorage Approach Arcade Artery Basin Beach Bend Brace Brae Broadway "
+    "Brow Byway Centre Centreway Chase Circlet Circuit Circus Close Colonnade Concourse Copse "
+    "Corso Courtyard Crossway Cruiseway Cutting Dell Deviation Distributor Driveway Edge "
+    "Entrance Esplanade Fairway Firetrail Footway Foreshore Frontage Gate Gates Glade Grange "
+    "Gully Highroad Interchange Intersection Laneway Lees Link Lookout Meander Mew Nook Outlook "
+    "Parade Parklands Pathway Piazza Plateau Pocket Promenade Quad Quadrangle Quadrant Quay "
+    "Quays Ramble Reach Reserve Retreat Ride Ridgeway Rise Riverway Riviera Roadside Roadway "
+    "Ronde Rosebowl Rotary Siding Slope Stairs Steps Strand Strip Subway Tarn Thoroughfare "
+    "Tollway Tor Towers Trailer Triangle Trunkway Vale Villas Wade Walkway Wynd"
 ).split()
 
 # Date patterns; named groups m/d/y/mon are read back to shift the date in its own format.
@@ -152,7 +164,7 @@ DATE_PATTERNS = (
     rf"\b{_WD}{_MON}\s+{_DAY},?\s+(?P<y>\d{{4}})\b",
     # Month, day and year joined by hyphens or slashes ("Feb-20-2021", "Mar/3/24").
     rf"\b{_MON}(?P<sep>[-/])(?P<d>3[01]|[12]\d|0?[1-9])(?P=sep)(?P<y>\d{{4}}|\d{{2}})\b(?![-/]\d)",
-    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}\b|\d{{2}}\b(?![:/]))",
+    rf"\b{_WD_OR_DIGIT}{_WD}{_DAY}[\s-]+{_MON}[\s,-]+(?P<y>\d{{4}}\b|\d{{2}}\b(?![:/]\d))",
     rf"\b(?:(?:the|The|THE)\s+)?{_DAY_ORD}\s+(?:of|OF)\s+"
     rf"(?:{_MON}|(?P<mon>may))(?:,?\s+(?P<y>\d{{4}}))?\b",
     rf"\b{_WD}{_MON}\s+{_DAY}\b(?![:/.]\d)",
@@ -174,6 +186,19 @@ DATE_PATTERNS = (
     r"(?<![\d/])(?P<y>(?:19|20)\d\d)/(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
     r"(?<![\p{L}\d-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
     r"(?![\p{L}\d-])",
+    # "September the 25th", "Jun. 14, '24", "2023.04.10", "6-may-2026", "28 de junio".
+    rf"\b{_MON}[ \t]+the[ \t]+{_DAY_ORD}\b(?:,?[ \t]+(?P<y>(?:19|20)\d\d)\b)?",
+    rf"\b{_MON}[ \t]+{_DAY},?[ \t]+['’](?P<y>\d\d)\b",
+    r"(?<![\d.])(?P<y>(?:19|20)\d\d)\.(?P<m>1[0-2]|0[1-9])\.(?P<d>3[01]|[12]\d|0[1-9])(?![\d.]*\d)",
+    rf"\b{_DAY}-{_FMON}-(?P<y>(?:19|20)\d\d|\d\d)\b",
+    rf"\b(?:(?i:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|"
+    rf"mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \t]+)?{_DAY}[ \t]+de[ \t]+{_FMON}\b",
+    # A range of days in one month ("16th-27th October", "10-12 Apr 2026"): both days shift.
+    rf"\b{_DAY}[ \t]?[-–][ \t]?(?P<d2>(?:3[01]|[12]\d|0?[1-9]){_ORD}?)[ \t]+{_MON}"
+    r"(?:[ \t,]+(?P<y>(?:19|20)\d\d))?\b",
+    # Compact timestamps with a UTC offset (CDA "20260321222541-0600").
+    r"(?<![\p{L}\d-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+    r"(?P<t>\d{4,6})(?P<tz>[+-]\d{4})?(?![\p{L}\d])",
     # Deeds and directives: "this 30th day of June, 2026".
     rf"\b{_DAY_ORD}[ \t]+day[ \t]+of[ \t]+{_MON},?[ \t]+(?P<y>(?:19|20)\d\d)\b",
     # Dates written in French, Spanish, Italian, Portuguese, German or Dutch ("25 mars 2025",
@@ -197,7 +222,7 @@ DATE_PATTERNS = (
 DATE_REGEXES = tuple(regex.compile(p, CASE_SENSITIVE) for p in DATE_PATTERNS)
 
 _LABELLED = r"\.?[ \t]*(?:number|no\.?|num|nbr|ID|#)?[ \t]*(?:is[ \t]+)?(?:[:#|]|-(?=[ \t]))?[ \t]*"
-_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:extn\.?|ext\.?|x|extension)[ \t]*\d{1,5}\b)?"
+_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:extn\.?|ext\.?|x|extension)[ \t]*:?[ \t]*\d{1,5}\b)?"
 # "<any label> No./Number/#/ID <value>": record numbers of every kind in any label style.
 _GENERIC_ID_LABEL = (
     r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*(?:[:#.|]|-(?=[ \t]))?[ \t]*"
@@ -282,6 +307,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?<!\d)\d{3}[ .-]?\d{2}[ .-]?\d{4}\b",
                 0.9,
             ),
+            (
+                "canadian sin",
+                r"(?=\d)(?<=\b(?:SIN|S\.I\.N\.|social insurance(?: number| no\.?)?)"
+                r"[ \t]*[:#]?[ \t]*)"
+                r"\d{3}[ -]?\d{3}[ -]?\d{3}\b",
+                0.85,
+            ),
             ("ssn dotted", r"(?<![\d.])\d{3}\.\d{2}\.\d{4}(?![\d.]*\d)", 0.7),
             ("ssn spaced", r"(?<!\d)(?<!\d[ -])\d{3} \d{2} \d{4}(?![\d])", 0.6),
         ],
@@ -320,6 +352,15 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.7,
             ),
             (
+                "ten digits before an extension",
+                r"(?<![\w/.-])1?\d{10}(?=[ \t]*,?[ \t]*(?i:extn?\.?|extension|x)[ \t]*:?[ \t]*\d)"
+                + _EXTENSION,
+                0.75,
+            ),
+            ("phone au spaced", r"(?<![\w(+])0\d[ ]\d{4}[ ]\d{4}(?![\w-])", 0.7),
+            ("phone vanity", r"(?-i:\b(?:1-)?8[0-9]{2}-[A-Z0-9]{3}-[A-Z0-9]{4}\b)", 0.7),
+            ("phone au", r"(?<![\w(])\(0\d\)[ ]?\d{4}[ ]?\d{4}(?![\w-])", 0.8),
+            (
                 "phone with a slash",
                 r"(?<![\w/.])0\d{2,4}[ ]?/[ ]?\d{2,4}(?:[ -]\d{2,4}){1,3}(?![\w/]|[.,]\d)",
                 0.7,
@@ -346,7 +387,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             (
                 "mrn any shape",
                 r"(?-i:(?=[A-Z0-9]))"
-                r"(?<=\b(?:MRN|MR\#|MR No\.?|(?-i:UR|URN|UMRN)|hosp(?:ital)?\.? no\.?|"
+                r"(?<=\b(?:MRN|MR\#|MR No\.?|EMR\#?|EHR\#|(?-i:UR|URN|UMRN)|hosp(?:ital)?\.? no\.?|"
                 r"medical record(?: number| no\.?)?|unit no\.?|record no\.?|pt\.? id|"
                 r"patient id)\s*[:#]?\s*)"
                 r"(?-i:(?=[A-Z0-9./-]*\d{3})[A-Z0-9][A-Z0-9./-]{3,18}[A-Z0-9])\b(?![./-]\d)",
@@ -411,6 +452,17 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("isbt donation number", r"(?-i:\b[A-Z]\d{4}[ ]?\d{2}[ ]?\d{6}\b)", 0.7),
             ("letter-number code", r"(?-i:\b[A-Z]{3,5}-\d{3,6}-\d{2,6}\b)", 0.6),
             (
+                "medicare spaced",
+                r"(?=\d)(?<=\bmedicare(?: card)?(?: no\.?| number| \#)?[ \t]*[:#]?[ \t]*)"
+                r"\d{4}[ ]?\d{5}[ ]?\d(?:[ ]?\d)?\b",
+                0.8,
+            ),
+            (
+                "id in brackets",
+                r"(?<=\((?-i:ID)[ \t]+)(?-i:[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])(?=\))",
+                0.7,
+            ),
+            (
                 "bare id label",
                 r"(?=[A-Z0-9])"
                 r"(?<=(?<![\w.])(?-i:ID|Id)[ \t]*[:#][ \t]*)"
@@ -449,12 +501,14 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"[A-Z0-9]\b)",
                 0.85,
             ),
-            ("hibc udi", r"\+[A-Z][A-Z0-9]{3,}/\$\$?[A-Z0-9+]{4,}", 0.9),
+            ("hibc udi", r"\+[A-Z][A-Z0-9]{3,}(?:/\$?\$?\+?[A-Z0-9]{3,})+", 0.9),
+            ("dotted mac", r"(?-i:\b[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}\b)", 0.8),
             ("mac address", r"(?<![\w:-])(?:[0-9A-F]{2}[:-]){5}[0-9A-F]{2}(?![\w:-])", 0.85),
             (
                 "after a device word",
                 _ID_AHEAD
                 + r"(?<=\b(?:monitor|pump|implant|generator|transmitter|sensor|pacemaker|ICD|"
+                r"security tag|RTLS tags?|asset tag|"
                 r"defibrillator|warmer|stimulator|hearing aid|CGM|ventilator|concentrator|"
                 r"CPAP|BiPAP|handset|tablet|glucometer|meter)"
                 + _LABELLED
@@ -498,6 +552,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 0.75,
             ),
             (
+                "credential number in brackets",
+                rf"(?<=(?-i:{_CREDENTIALS}|LDN|LD|RDN|CNM|LMFT|LCSW),?[ \t]*\()"
+                r"(?-i:[A-Z]{0,5}[ .-]?\d{4,10})(?=\))",
+                0.75,
+            ),
+            (
                 "registration body number",
                 r"(?-i:(?=[A-Z0-9-]*\d)(?=[A-Z0-9]))"
                 r"(?<=\b(?:PIN|cert|certified|certification|ASHA|NMC|GMC|HCPC|AHPRA|IMC|RCN|"
@@ -518,6 +578,16 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             ("zip after state", r"(?<=\b[A-Z]{2}\s+)\d{5}(?:-\d{4})?\b", 0.8),
             ("zip labelled", r"(?<=\b(?:ZIP|Zip|zip)(?: code)?:?\s*)\d{5}(?:-\d{4})?\b", 0.85),
             ("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b", 0.8),
+            (
+                "canadian postal code",
+                r"(?-i:\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ ]?\d[ABCEGHJ-NPRSTV-Z]\d\b)",
+                0.8,
+            ),
+            (
+                "australian postcode",
+                r"(?<=\b(?:NSW|VIC|QLD|TAS|SA|WA|NT|ACT)[ \t]+)\d{4}\b(?![-/]\d)",
+                0.75,
+            ),
             (
                 "dutch postcode",
                 r"\b[1-9]\d{3}[ ]?(?!SS|SA|SD)[A-Z]{2}\b(?=[ \t]+\p{Lu}\p{L}+)",
@@ -547,7 +617,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "street",
-                r"\b\d{1,6}[ \t]+(?:\p{Lu}\p{Ll}+\.?[ \t]+){1,3}(?:"
+                r"\b(?:(?:Flat|Unit|Apt\.?|Suite|Level)[ \t]+\d{1,4}[A-Z]?(?:[ \t]+|/(?=\d)))?"
+                r"\d{1,6}(?:[-/]\d{1,6})?[ \t]+(?:\p{Lu}\p{Ll}+\.?[ \t]+){1,3}(?:"
                 + "|".join(_STREET_SUFFIXES)
                 + r")s?\b\.?(?:,?[ \t]+(?:Apt\.|Suite|Unit|#)"
                 r"[ \t]*\w+)?",
@@ -633,11 +704,17 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         "AGE",
         IGNORE_CASE,
         [
-            ("age years", rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.|y)\b)", 0.85),
+            (
+                "age years",
+                rf"\b{_AGE}(?=[- ]?(?:years?|yrs?|y/o|yo|y\.o\.|y|años|anos|ans|jahre|jaar|anni|"
+                r"anos|lat)\b)",
+                0.85,
+            ),
+            ("age and sex", rf"\b{_AGE}(?=M\b)", 0.7),
             ("age labelled", rf"(?<=\b(?:aged?(?:[ \t]+of)?|AGE:)\s*){_AGE}(?=\b|y\b)", 0.85),
             (
                 "age in brackets after a name",
-                rf"(?<=\b\p{{Lu}}\p{{Ll}}+[ \t]*\()(?:aged?[ \t]+)?{_AGE}(?=\))",
+                rf"(?<=\b\p{{Lu}}\p{{Ll}}+[ \t]*,?[ \t]*\()(?:aged?[ \t]+)?{_AGE}(?=\))",
                 0.7,
             ),
             (
@@ -728,7 +805,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"recipient|agent|proxy|surrogate|health care agent|interpret for|"
                 rf"interpreting for|on behalf of|reviewed|signed|approved|verified|checked|"
                 rf"completed|packed by|performed by|collected by|drawn by|given by|"
-                rf"administered by|entered by|edited by|scanned by)"
+                rf"administered by|entered by|edited by|scanned by|facilitators?|sponsor|"
+                rf"mentor|advocate|co-facilitator)"
                 rf"(?:[ \t]*\([^)\n]{{1,20}}\))?:?[ \t]+)"
                 rf"(?!{_TITLES}[ \t])(?!(?i:physician|surgeon|nurse|consultant|doctor|registrar|"
                 rf"team|on[- ]call|services?|department|unit|ward|clinic|office|pharmacy|"
@@ -770,13 +848,20 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"(?<=^[ \t]*)(?:{_SURNAME_FIRST}|{_PERSON})(?=,[ \t]*\d{{1,6}}[ \t]+\p{{Lu}})",
                 0.75,
             ),
+            # E-mail headers: "To: Abdulrahman Nasser <abdul@example.org>".
+            (
+                "mail header",
+                rf"(?<=^[> \t]*(?:To|From|Cc|CC|Bcc|Reply-To):[ \t]*){_PERSON}(?=[ \t]*<)",
+                0.8,
+            ),
             # The signature under a letter's closing ("Yours sincerely,\n\nMiki Murakami").
             (
                 "signature",
                 r"(?=\p{Lu})"
                 rf"(?<=(?i:sincerely|regards|best wishes|yours truly|yours faithfully|"
-                rf"respectfully|cordially|kind regards|warm regards),?[ \t]*\n(?:[ \t]*\n){{0,2}}"
-                rf"[ \t]*)(?:{_TITLES}[ \t]+)?{_PERSON}",
+                rf"respectfully|cordially|kind regards|warm regards|thanks|thank you|cheers|"
+                rf"best),?[ \t]*\n(?:[> \t]*\n){{0,2}}"
+                rf"[> \t]*)(?:{_TITLES}[ \t]+)?{_PERSON}",
                 0.75,
             ),
             # "admitted under Myrcha, Nataniel": a surname-first name after a cue word.
@@ -801,18 +886,20 @@ PARTICLE = _PARTICLE
 TRIGGERS: dict[str, str] = {
     "ssn last four": r"ssn|social",
     "ssn labelled": r"ssn|ss\#|social",
+    "canadian sin": r"\bsin\b|s\.i\.n|social insurance",
+    "medicare spaced": r"medicare",
+    "mrn any shape": r"mrn|mr\#|mr no|emr|ehr\#|\bur|hosp|medical record|unit no|record no|"
+    r"pt\.? id|patient id",
     "phone labelled": r"phone|tel|fax|cell|mobile|pager|ph\b|call|contact|home|work|reach|text",
     "phone cued groups": r"phone|tel|fax|cell|mobile|pager|ph\b|call|contact|alternate|home|"
     r"work|office|reach|text|ring|rang|dial|number",
     "phone local cued": r"page|call|phone|tel|bleep|beeper|ext|cell|mobile|reach|dial",
-    "mrn any shape": r"mrn|mr\#|mr no|\bur|hosp|medical record|unit no|record no|pt\.? id|"
-    r"patient id",
     "mrn": r"mrn|mr\#|mr no|\bur|umrn|medical record|hospital",
     "short staff number": r"badge|shield|employee|staff|officer|payroll|locker",
     "session token": r"session|login|token|device id|cookie",
     "bare id label": r"\bid\b",
     "device": r"serial|\bsn|s/n|udi|imei|device",
-    "after a device word": r"monitor|pump|implant|generator|transmitter|sensor|pacemaker|icd|"
+    "after a device word": r"monitor|pump|implant|generator|transmitter|sensor|pacemaker|icd|tag|"
     r"defibrillator|warmer|stimulator|hearing aid|cgm|ventilator|concentrator|cpap|bipap|"
     r"handset|tablet|glucometer|meter",
     "license": r"licen|lic\b|lic\.|dea|npi|certificate|\bdl\b|cdl|permit|registration|\breg",
@@ -832,8 +919,9 @@ TRIGGERS: dict[str, str] = {
     "initials after a conversation": r"spoke|spoken|talked|met\b|discussed|speaking",
     "name before an npi": r"npi",
     "initials labelled": r"initials",
-    "signature": r"sincerely|regards|best wishes|yours truly|yours faithfully|respectfully|"
-    r"cordially",
+    "signature": r"sincerely|regards|best|yours truly|yours faithfully|respectfully|"
+    r"cordially|thanks|thank you|cheers",
+    "mail header": r"(?m)^[> \t]*(?:to|from|cc|bcc|reply-to):",
     "family member labelled": r"mother|father|mum|mom|dad|parent|guardian|spouse|wife|husband|"
     r"partner|son|daughter|sister|brother|nok|next of kin|carer|caregiver",
     "credentialed": rf"(?-i:[ \t,]{_CREDENTIALS}\b)",
@@ -887,7 +975,8 @@ EPONYM_CONTEXT = regex.compile(
     r"grid|count|glands|bundle|zone|space|point|corpuscles?|granules?|forceps|protocol|"
     r"nomogram|algorithm|waves?|attacks?|variant|proteins?|pearls|thrombasthenia|IgG|IgM|"
     r"antibod(?:y|ies)|antigens?|(?-i:surgery|review|anomaly|reaction)|panel|"
-    r"hypothesis|effect|index|spots|bodies|cysts|ring|rings|line|lines|sinus|notch|fossa)\b"
+    r"hypothesis|effect|index|spots|bodies|cysts|ring|rings|line|lines|sinus|notch|fossa|"
+    r"tubercles?|sulcus|bioprosthesis|prosthesis)\b"
     r"(?![ \t]*(?:\#|(?-i:No\.?|NO\.?|Number|number)\b))"
     r"(?:(?<=(?i:disease|syndrome|an?aemia|anemia|thrombasthenia|itis|osis|oma|palsy|fracture|"
     r"dystrophy|ataxia|chorea|encephalopathy|neuralgia|neuropathy|dementia|tumou?r|sign|"
@@ -919,6 +1008,10 @@ KNOWN_EPONYMS = regex.compile(
     r"Stokes[- ]Adams|Rumack[- ]Matthew|Bence[ \t]Jones|Miller[ \t]Fisher|Kleihauer[- ]Betke|"
     r"Lambert[- ]Eaton|Wolf[- ]Hirschhorn|Cornelia[ \t]de[ \t]Lange|Tay[- ]Sachs|Niemann[- ]Pick|"
     r"Sick[ \t]Sinus|Adams[ \t]forward[ \t]bend|"
+    # Eponyms in Spanish, French, Italian or German phrasing ("Fenómeno de Raynaud").
+    r"(?i:fenómeno|fenomeno|maniobra|monofilamento|síndrome|sindrome|enfermedad|signo|prueba|"
+    r"escala|maladie|syndrome|signe|manœuvre|morbus|malattia|sindrome|segno)[ \t]+"
+    r"(?:de|del|di|von|du)[ \t]+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|"
     r"Anti-\p{Lu}\p{Ll}+|Apgar|Mallampati|Karnofsky|Gleason|Breslow|Ranson|Waterlow|Barthel|"
     r"Tinetti|Dubowitz)(?![\p{L}])"
     # A disease's eponym glossed in brackets: "Autoimmune thyroiditis (Hashimoto)".
@@ -990,7 +1083,8 @@ DATE_PARSERS = (
     regex.compile(r"(?P<d>1[3-9]|2\d|3[01])[/.-](?P<m>1[0-2]|0?[1-9])", CASE_SENSITIVE),
     # HL7 timestamps: the date, then the time of day kept as written.
     regex.compile(
-        r"(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?P<t>\d{2,8})",
+        r"(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?P<t>\d{2,8})"
+        r"(?P<tz>[+-]\d{4})?",
         CASE_SENSITIVE,
     ),
 )

@@ -162,7 +162,49 @@ def table_spans(text: str) -> list[tuple[int, int, str]]:
         header = _header(line)
         if header is None:
             found += [(offset + a, offset + b, t) for a, b, t in _key_value(line)]
-    return found + hl7_spans(text)
+    return found + hl7_spans(text) + markup_spans(text)
+
+
+# Element and key names of XML (CDA) and JSON (FHIR) exports whose text is PHI.
+_MARKUP_TYPES = {
+    "given": "NAME", "family": "NAME", "prefix": None, "name": "NAME", "text": None,
+    "birthdate": "DATE", "birthtime": "DATE", "deceaseddatetime": "DATE", "effectivetime": "DATE",
+    "authored": "DATE", "issued": "DATE", "recorded": "DATE", "start": "DATE", "end": "DATE",
+    "onsetdatetime": "DATE", "date": "DATE", "postalcode": "ZIP", "zip": "ZIP", "city": "CITY",
+    "line": "ADDRESS", "streetaddressline": "ADDRESS", "street": "ADDRESS", "phone": "PHONE",
+}  # fmt: skip
+_XML_ELEMENT = re.compile(r"<(?P<key>[A-Za-z]+)(?:\s[^<>]*)?>(?P<value>[^<>\n]{1,80})</(?P=key)>")
+_XML_VALUE = re.compile(r"<(?P<key>[A-Za-z]+)\s[^<>]*?\bvalue=\"(?P<value>[^\"]{1,80})\"")
+_JSON_PAIR = re.compile(r"\"(?P<key>[A-Za-z]+)\"\s*:\s*\[?\s*\"(?P<value>[^\"\n]{1,80})\"")
+
+
+def markup_spans(text: str) -> list[tuple[int, int, str]]:
+    """PHI in XML or JSON exports, typed by the element or key that holds it.
+
+    ``<family>Smith</family>``, ``<birthTime value="19500303"/>`` and ``"birthDate":
+    "1950-03-03"`` name their content, wherever the rules would not recognise the value.
+    A ``tel:`` value of any element is a phone number.
+
+    Args:
+        text: A note.
+
+    Returns:
+        ``(start, end, phi_type)`` of each value.
+    """
+    if "<" not in text and '"' not in text:
+        return []
+    found: list[tuple[int, int, str]] = []
+    for pattern in (_XML_ELEMENT, _XML_VALUE, _JSON_PAIR):
+        for match in pattern.finditer(text):
+            start, end = match.span("value")
+            value = match["value"]
+            if value.startswith("tel:"):
+                found.append((start + 4, end, "PHONE"))
+                continue
+            phi_type = _MARKUP_TYPES.get(match["key"].lower())
+            if phi_type and value.strip() and _hl7_value_fits(value, phi_type):
+                found.append((start, end, phi_type))
+    return found
 
 
 def _key_value(line: str) -> list[tuple[int, int, str]]:
