@@ -187,11 +187,12 @@ DATE_PATTERNS = (
     r"(?<![\p{L}\d-])(?P<y>(?:19|20)\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
     r"(?![\p{L}\d-])",
     # "September the 25th", "Jun. 14, '24", "2023.04.10", "6-may-2026", "28 de junio".
-    rf"\b{_MON}[ \t]+the[ \t]+{_DAY_ORD}\b(?:,?[ \t]+(?P<y>(?:19|20)\d\d)\b)?",
-    rf"\b{_MON}[ \t]+{_DAY},?[ \t]+['’](?P<y>\d\d)\b",
+    rf"(?=[JFMASONDjfmasond])\b{_MON}[ \t]+the[ \t]+{_DAY_ORD}\b"
+    r"(?:,?[ \t]+(?P<y>(?:19|20)\d\d)\b)?",
+    rf"(?=[JFMASONDjfmasond])\b{_MON}[ \t]+{_DAY},?[ \t]+['’](?P<y>\d\d)\b",
     r"(?<![\d.])(?P<y>(?:19|20)\d\d)\.(?P<m>1[0-2]|0[1-9])\.(?P<d>3[01]|[12]\d|0[1-9])(?![\d.]*\d)",
     rf"\b{_DAY}-{_FMON}-(?P<y>(?:19|20)\d\d|\d\d)\b",
-    rf"\b(?:(?i:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|"
+    rf"(?=[LMJVSDlmjvsd\d])\b(?:(?i:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|"
     rf"mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \t]+)?{_DAY}[ \t]+de[ \t]+{_FMON}\b",
     # A range of days in one month ("16th-27th October", "10-12 Apr 2026"): both days shift.
     rf"\b{_DAY}[ \t]?[-–][ \t]?(?P<d2>(?:3[01]|[12]\d|0?[1-9]){_ORD}?)[ \t]+{_MON}"
