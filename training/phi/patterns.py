@@ -618,7 +618,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         [
             (
                 "street",
-                r"\b(?:(?:Flat|Unit|Apt\.?|Suite|Level)[ \t]+\d{1,4}[A-Z]?(?:[ \t]+|/(?=\d)))?"
+                r"(?=[FUASL\d])\b(?:(?:Flat|Unit|Apt\.?|Suite|Level)[ \t]+\d{1,4}[A-Z]?"
+                r"(?:[ \t]+|/(?=\d)))?"
                 r"\d{1,6}(?:[-/]\d{1,6})?[ \t]+(?:\p{Lu}\p{Ll}+\.?[ \t]+){1,3}(?:"
                 + "|".join(_STREET_SUFFIXES)
                 + r")s?\b\.?(?:,?[ \t]+(?:Apt\.|Suite|Unit|#)"
