@@ -191,13 +191,17 @@ def test_alias_switch_is_picked_up(workspace: Workspace) -> None:
     assert [s["code"] for s in body["suggestions"]] == ["J45.909"]
 
 
-def _hammer(url: str, token: str, stop: threading.Event, seen: list, errors: list) -> None:
+def _hammer(
+    url: str, token: str, stop: threading.Event, seen: list, errors: list, mine: list
+) -> None:
     with httpx.Client(timeout=30) as http:
         while not stop.is_set():
             try:
                 response = http.post(url, json={"text": "asthma"}, headers=bearer(token))
                 response.raise_for_status()
-                seen.append(response.json()["model_version"])
+                version = response.json()["model_version"]
+                seen.append(version)
+                mine.append(version)
             except httpx.HTTPError as exc:
                 errors.append(type(exc).__name__)
 
@@ -209,12 +213,14 @@ def test_model_swap_under_load_fails_no_request(workspace: Workspace) -> None:
     app = create_app(serving_params(alias_poll_s=0.2), workspace, allow_demo_key=True)
     v2 = register(workspace, {"asthma": "J45.909"}, alias=False)
     stop, seen, errors = threading.Event(), [], []
+    per_client: list[list[str]] = [[] for _ in range(4)]
     with running_server(app, "127.0.0.1", _free_port()) as base:
         workers = [
             threading.Thread(
-                target=_hammer, args=(f"{base}/v1/suggestions", tokens["coder"], stop, seen, errors)
+                target=_hammer,
+                args=(f"{base}/v1/suggestions", tokens["coder"], stop, seen, errors, mine),
             )
-            for _ in range(4)
+            for mine in per_client
         ]
         for worker in workers:
             worker.start()
@@ -231,8 +237,12 @@ def test_model_swap_under_load_fails_no_request(workspace: Workspace) -> None:
             worker.join()
     assert errors == []
     assert "1" in seen and seen[-1] == v2 and len(seen) > 20
-    # Once switched, the server never answers from the old version again.
-    assert "1" not in seen[seen.index(v2) + 8 :]
+    # Once a client has been answered by the new version, it is never answered by the old one
+    # again. (Across clients, a request that started before the switch may still finish after
+    # another client's first new answer, so the global order is not the right check.)
+    for versions in per_client:
+        if v2 in versions:
+            assert "1" not in versions[versions.index(v2) :], versions
 
 
 def _free_port() -> int:
