@@ -483,12 +483,8 @@ def run_benchmark(
 
     generate, families = HELDOUT_SETS[heldout_set]
     notes = generate(n, seed)
-    logger.info(
-        "set %s: generated %d held-out notes (%d gold spans)",
-        heldout_set.upper(),
-        n,
-        sum(len(x.spans) for x in notes),
-    )
+    gold = sum(len(x.spans) for x in notes)
+    logger.info("set %s: %d held-out notes (%d gold spans)", heldout_set.upper(), n, gold)
     deid = Deidentifier(load_key(allow_demo_key=True))
     label, ours = ours_detector(deid)
     with tempfile.TemporaryDirectory(prefix="deid-bench-") as workdir:

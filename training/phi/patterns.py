@@ -192,8 +192,9 @@ DATE_PATTERNS = (
     rf"(?=[JFMASONDjfmasond])\b{_MON}[ \t]+{_DAY},?[ \t]+['’](?P<y>\d\d)\b",
     r"(?<![\d.])(?P<y>(?:19|20)\d\d)\.(?P<m>1[0-2]|0[1-9])\.(?P<d>3[01]|[12]\d|0[1-9])(?![\d.]*\d)",
     rf"\b{_DAY}-{_FMON}-(?P<y>(?:19|20)\d\d|\d\d)\b",
-    rf"(?=[LMJVSDlmjvsd\d])\b(?:(?i:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|"
-    rf"mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \t]+)?{_DAY}[ \t]+de[ \t]+{_FMON}\b",
+    rf"(?=[LMJVSDlmjvsd\d])\b(?:(?i:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|"
+    rf"sabado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)[ \t]+)?"
+    rf"{_DAY}[ \t]+de[ \t]+{_FMON}\b",
     # A range of days in one month ("16th-27th October", "10-12 Apr 2026"): both days shift.
     rf"\b{_DAY}[ \t]?[-–][ \t]?(?P<d2>(?:3[01]|[12]\d|0?[1-9]){_ORD}?)[ \t]+{_MON}"
     r"(?:[ \t,]+(?P<y>(?:19|20)\d\d))?\b",
