@@ -447,3 +447,180 @@ def test_a_range_of_days_keeps_its_length_after_the_shift() -> None:
 )
 def test_round_six_eponyms_survive(text: str) -> None:
     assert _clean(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("Collected 2024-03-15T08:30:00Z by courier.", "2024-03-15T08:30:00Z", "DATE"),
+        ("Form dated 03 15 2024 and signed.", "03 15 2024", "DATE"),
+        ("Lot 4471A Exp: 2026-09 refrigerate", "2026-09", "DATE"),
+        ("DOB 3/14. Lives alone.", "3/14", "DATE"),
+        ("Signal 250358ZAUG24 received from unit.", "250358ZAUG24", "DATE"),
+        ("Przyjęty 3 marca 2024 na oddział.", "3 marca 2024", "DATE"),
+        ("seen 14.iii.2024 in clinic", "14.iii.2024", "DATE"),
+        ("Dated 14\u00a0March\u00a02024 at noon.", "14\u00a0March\u00a02024", "DATE"),
+        ("Patient: Ahmad bin Ismail, bed 4", "Ahmad bin Ismail", "NAME"),
+        ("Handed over to Carla Jimenez at 0700.", "Carla Jimenez", "NAME"),
+        ("Caller: Denise Oakley (daughter)", "Denise Oakley", "NAME"),
+        ("Dr\u2019s note: Mr O\u2019Connell seen", "O\u2019Connell", "NAME"),
+        ("<b>Name:</b> Lucia Ferri", "Lucia Ferri", "NAME"),
+        ("**DOB:** 04/05/1931", "04/05/1931", "DATE"),
+        ("Age/sex: 93/M", "93", "AGE"),
+        ("he's 91 and frail", "91", "AGE"),
+        ("aet. 95, widowed", "95", "AGE"),
+        ("ID 448812 verified at desk", "448812", "ID"),
+        ("Case ref MP/2025/99350 opened", "MP/2025/99350", "ID"),
+        ("PESEL 44051401359 w dokumentacji", "44051401359", "ID"),
+        ("Call 1-800-KIDNEY1 for the donor line.", "1-800-KIDNEY1", "PHONE"),
+        (
+            "Phone: five five five, two one two, three four five six",
+            "five five five, two one two, three four five six",
+            "PHONE",
+        ),
+        ("Bookings 1800 123 456 weekdays", "1800 123 456", "PHONE"),
+        ("Recapito: 333 1234567", "333 1234567", "PHONE"),
+        (
+            "Tel\uff1a\uff10\uff13\uff0d\uff15\uff15\uff15\uff15\uff0d\uff11\uff12\uff13\uff14",
+            "\uff10\uff13\uff0d\uff15\uff15\uff15\uff15\uff0d\uff11\uff12\uff13\uff14",
+            "PHONE",
+        ),
+        ("Locked Bag 4021, Parramatta NSW 2124", "Locked Bag 4021", "ADDRESS"),
+        ("Found at 51.5074, -0.1278 by crew", "51.5074, -0.1278", "ADDRESS"),
+        ("Rose Cottage, Mill Lane, Ashby", "Rose Cottage, Mill Lane", "ADDRESS"),
+        ("IMEI 35-209900-176148-1 on handset", "35-209900-176148-1", "DEVICE"),
+        ("car reg AB12 CDE parked outside", "AB12 CDE", "LICENSE"),
+        ("Kestrel Medical Supply delivered the bed", "Kestrel Medical Supply", "FACILITY"),
+        ("Referred to Harbourside CMHT today", "Harbourside CMHT", "FACILITY"),
+    ],
+)
+def test_values_in_round_seven_layouts_are_detected(text: str, value: str, kind: str) -> None:
+    found = _detected(text)
+    assert found.get(value) == kind, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spoke with ED charge nurse; discussed with ICU team.",
+        "Oxygen Supply checked; Study Drug held.",
+        "Review 3/52, gestation 39+2.",
+        "<b>Plan:</b> continue **metformin** and `review` in clinic",
+        "BP 132/84, HR 72, SpO2 97% on air",
+    ],
+)
+def test_round_seven_hard_negatives_are_left_alone(text: str) -> None:
+    assert _detected(text) == {}
+
+
+def test_lookalike_folding_keeps_offsets_and_reads_plain() -> None:
+    from training.phi.normalise import fold_lookalikes
+
+    text = (
+        "<td>J\u043enes</td> \u201cO\u2019Neil\u201d \uff10\uff13\u2011\u00a0**x** "
+        "\u041c\u043e\u0441\u043a\u0432\u0430"
+    )
+    folded = fold_lookalikes(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("    Jones     ")
+    assert "O'Neil" in folded and "03- " in folded and "  x  " in folded
+    assert folded.endswith("\u041c\u043e\u0441\u043a\u0432\u0430")  # all-Cyrillic word unchanged
+    assert fold_lookalikes("<family>Jones</family>") == "<family>Jones</family>"
+
+
+def test_round_seven_dates_are_shifted_in_their_own_form() -> None:
+    cases = {
+        "Review on the 11th of the seventh here.": r"the (\d+)(st|nd|rd|th) of the ([a-z]+) here",
+        "Signal 250358ZAUG24 received.": r"Signal (\d{2})0358Z([A-Z]{3})\d{2} received",
+        "seen 14.iii.2024 in clinic": r"seen (\d{1,2})\.([ivx]+)\.\d{4} in clinic",
+        "Dated 14\u00a0March\u00a02024 at noon.": r"Dated (\d{1,2}) ([A-Z][a-z]+) \d{4} at noon",
+    }
+    for text, shape in cases.items():
+        clean = _clean(text)
+        assert clean != text and re.search(shape, clean), (text, clean)
+
+
+def test_date_and_its_interval_survive_a_cut_by_look_alikes() -> None:
+    from datetime import datetime
+
+    clean = _clean("Admitted 3\u00a0March\u00a02024, discharged 13 March 2024.")
+    found = re.findall(r"\d{1,2} [A-Z][a-z]+ \d{4}", clean)
+    days = [datetime.strptime(d, "%d %B %Y") for d in found]
+    assert len(days) == 2 and (days[1] - days[0]).days == 10, clean
+    assert "3 March" not in clean, clean
+
+
+def test_a_span_that_loses_one_end_keeps_the_rest() -> None:
+    from training.deid import _resolve, _Span
+
+    text = "Ama Boateng, Ivy Cottage, Mill Lane"
+    name = _Span(0, 24, 5, "NAME", "X")
+    address = _Span(13, 35, 1, "ADDRESS", "Y")
+    kept = _resolve([name, address], text, lambda kind, value: f"<{kind}:{value}>")
+    assert [(text[s.start : s.end], s.kind) for s in kept] == [
+        ("Ama Boateng", "NAME"),
+        ("Ivy Cottage, Mill Lane", "ADDRESS"),
+    ]
+    assert kept[0].replacement == "<NAME:Ama Boateng>"
+    assert [s.kind for s in _resolve([name, address])] == ["ADDRESS"]  # no text: dropped whole
+
+
+def test_fixed_width_extracts_are_read_by_their_header_labels() -> None:
+    from training.phi.tables import fixed_width_spans
+
+    glued = (
+        "REGISTRY EXTRACT\n"
+        "LAST        FIRST     MDOB        SEXZIP    SITE\n"
+        "HOLLOWAY    JUNE      A04/11/1938 F  44120  C50.9\n"
+        "OKAFOR      CHIDI     B12/02/1941 M  44109  C34.1\n"
+        "\n"
+        "Remarks: see attached  list\n"
+    )
+    found = [(glued[a:b], kind) for a, b, kind in fixed_width_spans(glued)]
+    assert found == [
+        ("HOLLOWAY", "NAME"),
+        ("JUNE", "NAME"),
+        ("04/11/1938", "DATE"),
+        ("44120", "ZIP"),
+        ("OKAFOR", "NAME"),
+        ("CHIDI", "NAME"),
+        ("12/02/1941", "DATE"),
+        ("44109", "ZIP"),
+    ]  # the site codes stay, and so does the prose after the blank line
+    beds = (
+        "Bed   Patient Name        DOB         MRN       Consultant\n"
+        "4A    Carter, Ruth        03/02/1931  00451287  Dr Lee\n"
+        "4B    Nguyen, Bao         17/09/1944  00451301  Dr Shah\n"
+    )
+    found = [(beds[a:b], kind) for a, b, kind in fixed_width_spans(beds)]
+    assert found == [
+        ("Carter, Ruth", "NAME"),
+        ("03/02/1931", "DATE"),
+        ("00451287", "MRN"),
+        ("Nguyen, Bao", "NAME"),
+        ("17/09/1944", "DATE"),
+        ("00451301", "MRN"),
+    ]
+    prose = "Remarks:  patient seen   today and   discharged home   well\nThe  quick  brown fox\n"
+    assert fixed_width_spans(prose) == []
+
+
+def test_key_value_log_lines_are_typed_by_their_keys() -> None:
+    from training.phi.tables import assignment_spans
+
+    log = (
+        'ts=2024-03-15T08:30:00Z dev=pump07 pt_name="Ruth Carter" mrn=00451287 rate=12 '
+        'msg="bolus given"\n'
+        "ts=2024-03-15T09:00:00Z dev=pump07 patient_phone=555-201-3344 status=ok\n"
+        "GET /api?name=joe&dob=1950 HTTP/1.1\n"
+        'model=Sigma fw=2.1 text="Dr Adams reviewed"\n'
+    )
+    found = [(log[a:b], kind) for a, b, kind in assignment_spans(log)]
+    assert found == [
+        ("2024-03-15T08:30:00Z", "DATE"),
+        ("Ruth Carter", "NAME"),
+        ("00451287", "MRN"),
+        ("2024-03-15T09:00:00Z", "DATE"),
+        ("555-201-3344", "PHONE"),
+    ]  # free-text, model and query-string values are not typed by their keys
+    assert assignment_spans("x=1 y=2 ph=7.35") == []

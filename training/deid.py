@@ -30,6 +30,7 @@ value or note text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -40,7 +41,7 @@ import re
 import string
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -52,6 +53,7 @@ from faker import Faker
 from clinicode.errors import ConfigError, DataValidationError, InputError
 from clinicode.schema import NoteRecord
 from training.phi import patterns
+from training.phi.normalise import fold_lookalikes
 from training.phi.types import PhiSpan
 
 if TYPE_CHECKING:
@@ -323,12 +325,19 @@ class _Span:
     score: float = 1.0  # recognizer score: breaks ties of priority and length
 
 
-def _resolve(spans: list[_Span]) -> list[_Span]:
+def _resolve(
+    spans: list[_Span],
+    text: str = "",
+    redo: Callable[[str, str], str] | None = None,
+) -> list[_Span]:
     """Keep non-overlapping spans, best priority first, then longest.
 
     A span that contains every chosen span it overlaps replaces them when they are of its own
     PHI type or it comes from a rule: a known phone "212-813-7783" must not cut
     "+1-212-813-7783" short, nor "Nurse Association" (a titled name) cut a facility name.
+    A span that loses an overlap at one of its ends keeps the part outside it when ``text`` and
+    ``redo`` (PHI type and value -> surrogate) are given: "Ama Boateng, Ivy Cottage" read as a
+    surname-first name loses "Ivy Cottage" to the address and keeps "Ama Boateng".
     """
     chosen: list[_Span] = []
     for span in sorted(spans, key=lambda s: (s.priority, s.start - s.end, -s.score, s.start)):
@@ -338,7 +347,43 @@ def _resolve(spans: list[_Span]) -> list[_Span]:
         elif all(_absorbs(span, c) for c in hit):
             if span.end - span.start > max(c.end - c.start for c in hit):
                 chosen = [c for c in chosen if c not in hit] + [span]
+        elif redo is not None:
+            rest = _uncovered_end(text, span, hit)
+            if rest is not None:
+                start, end = rest
+                value = text[start:end]
+                surrogate = redo(span.kind, value)
+                chosen.append(replace(span, start=start, end=end, replacement=surrogate))
     return sorted(chosen, key=lambda s: s.start)
+
+
+_TRIM = " \t,;:/-"
+
+
+def _uncovered_end(text: str, span: _Span, hit: list[_Span]) -> tuple[int, int] | None:
+    """The part of ``span`` before or after the spans that beat it, if it is a name's worth.
+
+    Only a rule's NAME or ADDRESS keeps a part, and only a part that opens with a capital and
+    has a lower-case letter: "Ama Boateng" is kept, the tagger's stray "Medicina", a label's
+    "VIA FAX" and an acronym's "DOB" are not.
+    """
+    if span.kind not in ("NAME", "ADDRESS") or span.priority >= _TAGGER_PRIORITY:
+        return None
+    first, last = min(c.start for c in hit), max(c.end for c in hit)
+    if span.start < first and last >= span.end:
+        start, end = span.start, first
+    elif span.end > last and first <= span.start:
+        start, end = last, span.end
+    else:
+        return None
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    part = text[start:end]
+    if sum(c.isalnum() for c in part) < 3 or not part[:1].isupper() or part.isupper():
+        return None
+    return start, end
 
 
 def _absorbs(outer: _Span, inner: _Span) -> bool:
@@ -401,9 +446,11 @@ def _parse_date_match(match: Any) -> tuple[date, bool] | None:
     if groups.get("mon"):
         month = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(groups["mon"][:3].lower()))
     elif groups.get("rm"):
-        month = patterns.ROMAN_MONTHS.index(groups["rm"]) + 1
+        month = patterns.ROMAN_MONTHS.index(groups["rm"].upper()) + 1
     elif groups.get("fmon"):
         month = _foreign_month(groups["fmon"])[1]
+    elif groups.get("mw"):
+        month = patterns.MONTH_WORDS.index(groups["mw"].lower()) + 1
     else:
         month = int(groups["m"])
         if month > 12 and day <= 12:
@@ -462,8 +509,11 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
         elif name == "d":
             digits = re.sub(r"\D", "", original)
             # Numeric dates keep their width; spelled-month dates pad only if they did ("May 08").
-            padded = digits.startswith("0") or (
-                len(digits) == 2 and not match.groupdict().get("mon")
+            glued = text[match.end(name) - base : match.end(name) - base + 1].isdigit()
+            padded = (
+                digits.startswith("0")
+                or glued  # "250358ZAUG24": the time follows the day without a gap
+                or (len(digits) == 2 and not match.groupdict().get("mon"))
             )
             day = f"{day_value:02d}" if padded else str(day_value)
             suffix = {1: "st", 2: "nd", 3: "rd"}.get(new.day % 10 * (new.day // 10 != 1), "th")
@@ -472,7 +522,8 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
             full = patterns.WEEKDAYS[new.weekday()]
             values[name] = _cased_like(original, full if len(original) > 4 else full[:3])
         elif name == "rm":
-            values[name] = patterns.ROMAN_MONTHS[new.month - 1]
+            roman = patterns.ROMAN_MONTHS[new.month - 1]
+            values[name] = roman.lower() if original.islower() else roman
         elif name == "d2":  # the end of a range of days: the same interval after the shift
             first = int(re.sub(r"\D", "", match.group("d")))
             end = new + timedelta(days=int(re.sub(r"\D", "", original)) - first)
@@ -481,6 +532,8 @@ def _render_like(match: Any, new: date, swapped: bool = False) -> str:
         elif name == "fmon":
             language = _foreign_month(original)[0]
             values[name] = _cased_like(original, patterns.FOREIGN_MONTHS[language][new.month - 1])
+        elif name == "mw":
+            values[name] = _cased_like(original, patterns.MONTH_WORDS[new.month - 1])
         elif name == "dw":
             values[name] = _cased_like(original, patterns.DAY_WORDS[new.day - 1])
         elif name == "mon":
@@ -730,7 +783,12 @@ class _RecordPlan:
 
     # Spans
     def spans(self, text: str) -> list[_Span]:
-        """Every PHI span of ``text`` with its surrogate, overlaps resolved."""
+        """Every PHI span of ``text`` with its surrogate, overlaps resolved.
+
+        Spans are found in the look-alike-folded view of ``text`` (same offsets), so a date or
+        phone number pasted with no-break spaces is read, and shifted, like a plain one.
+        """
+        text = fold_lookalikes(text)
         spans = []
         for start, end, phi_type, from_tagger, score in self.deid.detect_scored(text):
             value = text[start:end]
@@ -740,7 +798,7 @@ class _RecordPlan:
         lowered = text.lower()
         for key, value in self.items:
             spans += self._known_spans(text, key, value, lowered)
-        return _join_names(text, _resolve(self._extended(text, spans)))
+        return _join_names(text, _resolve(self._extended(text, spans), text, self.surrogate))
 
     def _extended(self, text: str, spans: list[_Span]) -> list[_Span]:
         """Names carried over a cut-off particle, addresses and ZIPs over a ZIP+4 suffix."""
@@ -821,17 +879,19 @@ class _RecordPlan:
         ]
 
 
-def _named_instruments(text: str) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=8)
+def _named_instruments(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of named scales, tests and known eponym phrases that no title precedes.
 
     "Glasgow Coma Scale", "Cheyne-Stokes" and "Hashimoto labs" are kept; "Mr. Cheyne" is not.
+    Cached: detection and each known name of the record ask for the same note's spans.
     """
     found = [
         m.span()
         for pattern in (patterns.NAMED_INSTRUMENT, patterns.KNOWN_EPONYMS, patterns.EPONYM_CARE)
         for m in pattern.finditer(text)
     ]
-    return [(a, b) for a, b in found if not _titled(text, a)]
+    return tuple((a, b) for a, b in found if not _titled(text, a))
 
 
 # Types a capitalised word of an eponym or a named instrument can be mistaken for.
@@ -839,7 +899,7 @@ _EPONYM_CONFUSABLE = frozenset({"NAME", "FACILITY", "CITY", "ADDRESS"})
 
 
 def _not_a_person(
-    text: str, start: int, end: int, phi_type: str, instruments: list[tuple[int, int]]
+    text: str, start: int, end: int, phi_type: str, instruments: Sequence[tuple[int, int]]
 ) -> bool:
     """Whether a detection is an eponym, part of a named instrument or a lone letter.
 
@@ -1018,6 +1078,7 @@ class Deidentifier:
         """``detect_raw`` hits with their recognizer scores (the last element)."""
         from training.phi.engine import TAGGER_RECOGNIZER, run_recognizers
 
+        text = fold_lookalikes(text)
         results = run_recognizers(self.analyzer, text, self.params.score_threshold)
         instruments = _named_instruments(text)
         hits = []

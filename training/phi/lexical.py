@@ -34,19 +34,27 @@ FACILITY_SUFFIXES = (
     "Genomics|Blood Bank|Blood Centre|Blood Center|Medical Center|Medical Centre|"
     "Heart Rhythm Service|Service|Apothecary|Dispensary|Optician|Opticians|Hearing Aid Center|"
     "Funeral Directors|Funeral Home|Funeral Services|Mortuary|Health Department|Family Health Team|"
-    "Health Team|Church|Mosque|Temple|Synagogue|Parish|Congregation|Chapel|Cathedral"
+    "Health Team|Church|Mosque|Temple|Synagogue|Parish|Congregation|Chapel|Cathedral|"
+    "Church Hall|Village Hall|Community Hall|Memorial Hall|Parish Hall|Gurdwara Sahib|Gurdwara|"
+    "Mental Health Team|CMHT|Transport Team|Retrieval Service|Team|Medical Supply|Supply|"
+    "Supplies|Drug|Drugs"
 )
+# Suffixes that also end ordinary phrases ("ICU team", "Oxygen Supply"): their head needs a
+# word that is neither an acronym nor a common word.
+_WEAK_SUFFIXES = frozenset({"team", "supply", "supplies", "drug", "drugs"})
+# Longest first, so that "Church Hall" is taken whole rather than "Church" alone.
+_SUFFIXES = "|".join(sorted(set(FACILITY_SUFFIXES.split("|")), key=len, reverse=True))
 _WORD = r"\p{Lu}[\p{L}'’.-]*\p{L}"
 _FACILITY = regex.compile(
     rf"\b(?P<head>{_WORD}(?:[ \t](?:of[ \t](?:the[ \t])?|&[ \t]|and[ \t])?{_WORD}){{0,5}})"
-    rf"[ \t](?i:{FACILITY_SUFFIXES})\b(?![ \t](?i:{FACILITY_SUFFIXES})\b)"
+    rf"[ \t](?P<suffix>(?i:{_SUFFIXES}))\b(?![ \t](?i:{_SUFFIXES})\b)"
     rf"(?:[ \t]+of[ \t]+{_WORD}(?:[ \t]+{_WORD})?)?",
     CASE_SENSITIVE,
 )
 _SAINT = regex.compile(
     rf"\b(?:St\.?|Saint|ST\.?|SAINT)[ \t]+{_WORD}(?!(?:'s|’s|'S)?[ \t]+(?i:wort)\b)"
-    rf"(?:'s|’s|'S)?(?:(?:[ \t]+{_WORD}){{0,3}}[ \t]+(?:{FACILITY_SUFFIXES}))?"
-    rf"(?:[ \t]+(?:{FACILITY_SUFFIXES}))*\b",
+    rf"(?:'s|’s|'S)?(?:(?:[ \t]+{_WORD}){{0,3}}[ \t]+(?:{_SUFFIXES}))?"
+    rf"(?:[ \t]+(?:{_SUFFIXES}))*\b",
     CASE_SENSITIVE,
 )
 # Facility names with the kind of place first ("Hôpital Martin-la-Forêt", "University
@@ -56,8 +64,10 @@ _FACILITY_PREFIX = regex.compile(
     r"Ospedale|Ziekenhuis|Centre Hospitalier|Hospital Universitario|Hospital General|"
     r"Coroners Court of|Coroner's Court of|Coroners’ Court of|Masjid|Church of|Parish of|"
     r"University Hospital|General Hospital|Hospital|Universitätsklinikum|Policlinico|"
-    rf"Medisch Centrum|Kliniken)(?:[ \t]+(?:de|del|de la|du|des|di|van|der|St\.?))?"
-    rf"(?:[ \t]+{_WORD}(?:-{_WORD})*){{1,3}}"
+    r"Medisch Centrum|Kliniken|HMP[ \t]&[ \t]YOI|HMP|HMYOI|Szpital|Centro Hospitalar|"
+    r"Azienda Ospedaliera|Casa di Cura|Unidade de Saúde)"
+    rf"(?:[ \t]+(?:(?:de|del|de la|du|des|di|do|da|van|der|St\.?|w|im\.)[ \t]+)?{_WORD}"
+    rf"(?:-{_WORD})*){{1,4}}"
 )
 # A surname-first name opening a line and followed by a column gap ("Bell, David   Chart #"):
 # kept when the given name is a known name, so "Asthma, Copd   stable" is not taken.
@@ -113,6 +123,11 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _proper(head: str, vocab: frozenset[str]) -> bool:
+    """True when a head has a word that is neither an acronym nor a common word ("Kestrel")."""
+    return any(not t.isupper() and t.lower() not in vocab for t in regex.findall(r"\p{L}+", head))
+
+
 def _distinctive(head: str) -> bool:
     """True when a facility head has a word that is not generic ("Copper Valley", not "Acute")."""
     tokens = regex.findall(r"\p{L}[\p{L}'’]*", head.lower())
@@ -149,7 +164,10 @@ def lexical_spans(
     spans = []
     for match in _FACILITY.finditer(text):
         head = match.group("head")
-        if _distinctive(head):
+        suffix = match.group("suffix")
+        if suffix.islower() and regex.fullmatch(r"\p{Lu}{2,4}", head):
+            continue  # "ICU care", "ED team": a unit and what it does, not a place's name
+        if _distinctive(head) and (suffix.lower() not in _WEAK_SUFFIXES or _proper(head, vocab)):
             spans.append((match.start(), match.end(), "FACILITY"))
     spans += [(m.start(), m.end(), "FACILITY") for m in _SAINT.finditer(text)]
     spans += [(m.start(), m.end(), "FACILITY") for m in _FACILITY_PREFIX.finditer(text)]
