@@ -392,7 +392,7 @@ def test_lean_pattern_loop_returns_what_presidio_returns(deid):
 
     for recognizer in recognizers:
         expected = recognizer.analyze(text, recognizer.supported_entities)
-        assert key(_pattern_results(recognizer, text)) == key(expected), recognizer.name
+        assert key(_pattern_results(recognizer, text, text.lower())) == key(expected), recognizer.name
 
 
 def test_tagger_window_cache_does_not_change_predictions():
@@ -402,3 +402,31 @@ def test_tagger_window_cache_does_not_change_predictions():
     assert tagger._cache  # the windows of this note are cached
     tagger._cache.clear()
     assert tagger.predict(text) == first == tagger.predict(text)
+
+
+def test_literal_triggers_are_substring_tests_that_skip_nothing():
+    """A trigger read as plain words finds at least every note its regex finds."""
+    import regex
+
+    from training.phi.engine import _literal_options, _trigger
+    from training.phi.patterns import TRIGGERS
+
+    assert _literal_options(r"ssn|ss\#|social") == ("ssn", "ss#", "social")
+    assert _literal_options(r"\bsin\b|s\.i\.n") == ("sin", "s.i.n")
+    assert _literal_options(r"\bur|hosp") is None  # too short without its boundaries
+    assert _literal_options(r"t[ée]l|fax") is None
+    texts = [
+        "SSN: 536-22-1234",
+        "S.I.N. 046 454 286",
+        "Pt ID 44",
+        "Mother: Ann",
+        "plain words only",
+        "Hospital no. 4",
+        "Lic. 8659 and NPI",
+    ]
+    for name, words in TRIGGERS.items():
+        compiled = regex.compile(words, regex.IGNORECASE)
+        test = _trigger(words)
+        for text in texts:
+            if compiled.search(text):
+                assert test(text, text.lower()), (name, text)
