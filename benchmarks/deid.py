@@ -2,10 +2,10 @@
 
 Usage::
 
-    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,f,g,both}]
+    python benchmarks/deid.py --n 1000 --seed 7 [--set {a,b,c,d,e,f,g,h,both}]
         [--out reports/deid.json]
 
-Both systems see the same held-out notes in the same process. There are seven held-out sets:
+Both systems see the same held-out notes in the same process. There are eight held-out sets:
 set A (``benchmarks/phi_heldout.py``), whose misses have since been used to improve the
 detector, and set B (``benchmarks/phi_heldout_b.py``), written blind after that. Each set gets
 its own report. Set C (``benchmarks/phi_heldout_c.py``, twelve other note families) was written
@@ -15,7 +15,9 @@ had all been used for tuning. Set E (``benchmarks/phi_heldout_e.py``, sixteen ne
 written blind after the fourth tuning round, on 2026-12-04, once D had been used too. Set F
 (``benchmarks/phi_heldout_f.py``, sixteen more families) was written blind on 2026-12-04, after the
 fifth tuning round, once E had been used too. Set G (``benchmarks/phi_heldout_g.py``, sixteen new
-families) was written blind on 2026-12-04, after the sixth tuning round, and is not yet measured.
+families) was written blind on 2026-12-04, after the sixth tuning round. Set H
+(``benchmarks/phi_heldout_h.py``, sixteen new families) was written blind on 2026-12-04, after set
+G had been measured once and before the seventh tuning round; it is not yet measured.
 Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
@@ -57,6 +59,7 @@ try:
     from benchmarks.phi_heldout_e import FAMILIES_E, generate_heldout_e
     from benchmarks.phi_heldout_f import FAMILIES_F, generate_heldout_f
     from benchmarks.phi_heldout_g import FAMILIES_G, generate_heldout_g
+    from benchmarks.phi_heldout_h import FAMILIES_H, generate_heldout_h
 except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder is on sys.path
     from phi_heldout import FAMILIES, generate_heldout
     from phi_heldout_b import FAMILIES_B, generate_heldout_b
@@ -65,6 +68,7 @@ except ImportError:  # run as ``python benchmarks/deid.py``: the script's folder
     from phi_heldout_e import FAMILIES_E, generate_heldout_e
     from phi_heldout_f import FAMILIES_F, generate_heldout_f
     from phi_heldout_g import FAMILIES_G, generate_heldout_g
+    from phi_heldout_h import FAMILIES_H, generate_heldout_h
 
 from clinicode.schema import NoteRecord
 from training.phi.types import PHI_TYPES, STRUCTURED_TYPES, AnnotatedNote, PhiSpan
@@ -90,6 +94,7 @@ HELDOUT_SETS: dict[str, tuple[Callable[[int, int], list[AnnotatedNote]], list[st
     "e": (generate_heldout_e, sorted(FAMILIES_E)),
     "f": (generate_heldout_f, sorted(FAMILIES_F)),
     "g": (generate_heldout_g, sorted(FAMILIES_G)),
+    "h": (generate_heldout_h, sorted(FAMILIES_H)),
 }
 
 

@@ -251,12 +251,14 @@ def test_set_flag_defaults_to_both_and_names_the_sets() -> None:
     assert bench._parse_args(["--set", "e"]).heldout_set == "e"
     assert bench._parse_args(["--set", "f"]).heldout_set == "f"
     assert bench._parse_args(["--set", "g"]).heldout_set == "g"
+    assert bench._parse_args(["--set", "h"]).heldout_set == "h"
     with pytest.raises(SystemExit):
-        bench._parse_args(["--set", "h"])
+        bench._parse_args(["--set", "i"])
     with pytest.raises(
-        ValueError, match=r"heldout_set must be one of \['a', 'b', 'c', 'd', 'e', 'f', 'g'\]"
+        ValueError,
+        match=r"heldout_set must be one of \['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'\]",
     ):
-        bench.run_benchmark(1, seed=1, heldout_set="h")
+        bench.run_benchmark(1, seed=1, heldout_set="i")
 
 
 def test_age_class_90_plus_is_not_a_residual_of_an_age_of_90() -> None:
