@@ -624,3 +624,117 @@ def test_key_value_log_lines_are_typed_by_their_keys() -> None:
         ("555-201-3344", "PHONE"),
     ]  # free-text, model and query-string values are not typed by their keys
     assert assignment_spans("x=1 y=2 ph=7.35") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        (
+            "c/o John Ekiru, The Old Forge, Church Road, Harrogate",
+            "The Old Forge, Church Road",
+            "ADDRESS",
+        ),
+        ("Address: Hillview, Mill Lane, Brianburgh, TD9X 9ZZ", "Hillview, Mill Lane", "ADDRESS"),
+        (
+            "DOB 3/19/1981\nR.R. 12, Site 36, Comp 30, Red Deer NT",
+            "R.R. 12, Site 36, Comp 30",
+            "ADDRESS",
+        ),
+        ("3452 Patrick Greens, Amyview ON  N4E 1C7   CLIA", "Amyview", "CITY"),
+        ("Unit 93 30 Shawn Place\nPort Tylerbury ACT 2448\n", "Port Tylerbury", "CITY"),
+        ("Address: Flat 18, 516 Davidson Route, Reading, RH66 0SS\n", "Reading", "CITY"),
+        ("CITY PEORIA   STATE FL   ZIP CODE  01099\n", "01099", "ZIP"),
+        ("Patient: MILLER, Mark | C8519-1857 | DOB 1/25/1964 | 60/M", "C8519-1857", "MRN"),
+        ('Caregiver: spouse Jeffrey "Chip" Wheeler, PO Box 9321', "Chip", "NAME"),
+        ("RN care manager Hye-jin Seo, 756 375 8472; after hours", "Hye-jin Seo", "NAME"),
+        ("Screened by Reem Al Shamsi, NMC PIN 38I2441Y", "Reem Al Shamsi", "NAME"),
+        ("17. NAME OF REFERRING PROVIDER  DN  XIULAN XIE   17b. NPI", "XIULAN XIE", "NAME"),
+        ("Mother: ABU KHALIL, Tigist, (32y), G2P1", "ABU KHALIL, Tigist", "NAME"),
+        (
+            "Team out: Tariq bin Nasser Al-Shehri (NNP), C.H.S. (RT)",
+            "Tariq bin Nasser Al-Shehri",
+            "NAME",
+        ),
+        (
+            "Signed Prof. Mariam bint Ibrahim Al Nuaimi  11 December 2025",
+            "Mariam bint Ibrahim Al Nuaimi",
+            "NAME",
+        ),
+        ("Log closed 03JUN2025 by mzv\n", "mzv", "NAME"),
+        ("Rx# 1911444   Filled: 01/23/2022   RPh: mnw\n", "mnw", "NAME"),
+        ("Grossed by: pa\nElectronically signed", "pa", "NAME"),
+        ("Silver Lake Drug   Store #0941", "Silver Lake Drug", "FACILITY"),
+    ],
+)
+def test_values_in_round_seven_forms_are_detected(text: str, value: str, kind: str) -> None:
+    found = _detected(text)
+    assert found.get(value) == kind, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Antecedentes de tiroidite de Hashimoto. Sinal de Murphy positivo.",
+        "Sopro sem alteração com a manobra de Valsalva. Síndrome de Down com cardiopatia.",
+        "Objaw Babińskiego obecny po stronie prawej. Zespół Downa w wywiadzie.",
+        "Goals set with the Canadian Occupational Performance Measure: bathing.",
+        "Addenbrooke's Cognitive Examination scored 81/100.",
+        "Micrognathia and cleft palate: Pierre Robin sequence.",
+        "Her Zimmer frame was left out of reach.",
+        "She has Parkinson's and needs her tablets on time.",
+        "Consent signed by Mr. Gomez on the ward.",
+        "reported by EMS. Aspirin given.",
+        "DISCHARGE PLANNING / INTERPRETER NOTE\nSpanish interpreter present",
+        "transferred for ICU care overnight",
+    ],
+)
+def test_round_seven_eponyms_and_labels_are_left_alone(text: str) -> None:
+    found = _detected(text)
+    assert not {v for v in found if v in ("Mr", "NOTE", "EMS", "ICU care")}, found
+    assert not any(
+        word in value
+        for value in found
+        for word in (
+            "Hashimoto",
+            "Murphy",
+            "Valsalva",
+            "Down",
+            "Babi",
+            "Occupational",
+            "Addenbrooke",
+            "Robin",
+            "Zimmer",
+            "Parkinson",
+        )
+    ), found
+
+
+def test_a_known_surname_that_is_an_eponym_stays_in_the_eponym() -> None:
+    text = 'evt=NOTE text="hx Goodpasture syndrome 2012"; seen with Mrs Goodpasture.'
+    spans = Deidentifier(KEY).detect(text, identifiers={"name": "Reem Goodpasture"})
+    found = [text[s.start : s.end] for s in spans]
+    assert found.count("Goodpasture") == 1 and text.rindex("Goodpasture") == next(
+        s.start for s in spans if text[s.start : s.end] == "Goodpasture"
+    ), found
+
+
+def test_html_character_references_are_read_and_kept() -> None:
+    from training.phi.normalise import decode_entities
+
+    view, starts, ends = decode_entities("a&nbsp;b &amp; O&#39;Neil &bogus;")
+    assert view == "a\u00a0b & O'Neil &bogus;"
+    assert (starts[1], ends[1]) == (1, 7) and (starts[2], ends[2]) == (7, 8)
+    assert decode_entities("no references here") is None
+    text = (
+        "<p><b>Name:</b> Perla&nbsp;Peres&nbsp;Cervantes &nbsp; <b>DOB:</b> 1 Nov 1919 "
+        "with <i>Dr.&nbsp;Simon&nbsp;Olawale</i> today</p>"
+    )
+    found = _detected(text)
+    assert found.get("Perla&nbsp;Peres&nbsp;Cervantes") == "NAME", found
+    assert found.get("Simon&nbsp;Olawale") == "NAME", found
+    clean = _clean(text)
+    for value in ("Perla", "Peres", "Cervantes", "Simon", "Olawale", "1 Nov 1919"):
+        assert value not in clean, clean
+    # Tags and the references between names stay; surrogates are plain words.
+    assert clean.count("<b>") == 2 and "</i> today</p>" in clean and "&Nancy;" not in clean
+    assert re.search(r"Dr\.&nbsp;\w+ \w+</i>", clean), clean

@@ -392,7 +392,8 @@ def test_lean_pattern_loop_returns_what_presidio_returns(deid):
 
     for recognizer in recognizers:
         expected = recognizer.analyze(text, recognizer.supported_entities)
-        assert key(_pattern_results(recognizer, text, text.lower())) == key(expected), recognizer.name
+        found = _pattern_results(recognizer, text, text.lower())
+        assert key(found) == key(expected), recognizer.name
 
 
 def test_tagger_window_cache_does_not_change_predictions():

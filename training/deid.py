@@ -30,9 +30,9 @@ value or note text.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
+import html
 import json
 import logging
 import os
@@ -48,12 +48,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import regex
 from faker import Faker
 
 from clinicode.errors import ConfigError, DataValidationError, InputError
 from clinicode.schema import NoteRecord
 from training.phi import patterns
-from training.phi.normalise import fold_lookalikes
+from training.phi.normalise import decode_entities, fold_lookalikes, outside_tags
 from training.phi.types import PhiSpan
 
 if TYPE_CHECKING:
@@ -398,12 +399,14 @@ _NAME_GAP = re.compile(r"[ \t]{0,2},?[ \t]{0,2}")
 _INITIAL_END = re.compile(r"(?<![A-Za-z])[A-Z]$")
 
 
-def _join_names(text: str, spans: list[_Span]) -> list[_Span]:
+def _join_names(text: str, spans: list[_Span], original: str | None = None) -> list[_Span]:
     """Adjacent NAME spans on one line joined into one; an initial keeps its period ("Ellen W.").
 
     Detectors split "FLORES, Joseph" into two names; one span of the whole name is what a
-    reader (and the benchmark) counts, and the gap between the parts stays as written.
+    reader (and the benchmark) counts, and the gap between the parts stays as written in
+    ``original`` (the note before look-alike folding, when ``text`` is its folded view).
     """
+    original = text if original is None else original
     out: list[_Span] = []
     for span in spans:
         if (
@@ -415,7 +418,7 @@ def _join_names(text: str, spans: list[_Span]) -> list[_Span]:
         last = out[-1] if out else None
         gap = text[last.end : span.start] if last else ""
         if last and last.kind == span.kind == "NAME" and _NAME_GAP.fullmatch(gap):
-            joined = last.replacement + gap + span.replacement
+            joined = last.replacement + original[last.end : span.start] + span.replacement
             out[-1] = replace(last, end=span.end, replacement=joined)
             continue
         out.append(span)
@@ -788,17 +791,20 @@ class _RecordPlan:
         Spans are found in the look-alike-folded view of ``text`` (same offsets), so a date or
         phone number pasted with no-break spaces is read, and shifted, like a plain one.
         """
-        text = fold_lookalikes(text)
+        original, text = text, fold_lookalikes(text)
         spans = []
-        for start, end, phi_type, from_tagger, score in self.deid.detect_scored(text):
+        for start, end, phi_type, from_tagger, score in self.deid.detect_scored(original):
             value = text[start:end]
+            if "&" in value:  # an HTML export: the surrogate is drawn for what a reader sees
+                value = fold_lookalikes(html.unescape(value))
             priority = _TAGGER_PRIORITY if from_tagger else _PRIORITY.get(phi_type, 5)
             replacement = self.surrogate(phi_type, value)
             spans.append(_Span(start, end, priority, phi_type, replacement, score))
         lowered = text.lower()
         for key, value in self.items:
             spans += self._known_spans(text, key, value, lowered)
-        return _join_names(text, _resolve(self._extended(text, spans), text, self.surrogate))
+        resolved = _resolve(self._extended(text, spans), text, self.surrogate)
+        return _join_names(text, resolved, original)
 
     def _extended(self, text: str, spans: list[_Span]) -> list[_Span]:
         """Names carried over a cut-off particle, addresses and ZIPs over a ZIP+4 suffix."""
@@ -836,11 +842,17 @@ class _RecordPlan:
         if kind == "date":
             return self._known_date_spans(text, value, lowered)
         if kind == "name":
+            instruments = _named_instruments(text)
+            one_word = len(_WORD.findall(value)) == 1
             spans = [
                 _Span(a, b, 1, "NAME", self.surrogate_name(text[a:b]))
                 for a, b in self._occurrences(text, lowered, value)
+                if not one_word  # a surname alone may be an eponym: "Goodpasture syndrome"
+                or _titled(text, a)
+                or not (
+                    _eponym_use(text, b) or any(_inside(text, a, b, c, d) for c, d in instruments)
+                )
             ]
-            instruments = _named_instruments(text)
             for token in {t for t in _WORD.findall(value) if len(t) > 1}:
                 spans += [
                     _Span(a, b, 5, "NAME", self.surrogate_name(text[a:b]))
@@ -879,7 +891,7 @@ class _RecordPlan:
         ]
 
 
-@functools.lru_cache(maxsize=8)
+@lru_cache(maxsize=8)
 def _named_instruments(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of named scales, tests and known eponym phrases that no title precedes.
 
@@ -917,9 +929,14 @@ def _not_a_person(
         use = patterns.EPONYM_CONTEXT.match(text, first_end)
         if use is not None and use.end() >= end:
             return True
-    return any(_inside(text, start, end, a, b) for a, b in instruments)
+    if any(_inside(text, start, end, a, b) for a, b in instruments):
+        return True
+    # "de Hashimoto. Sinal de Murphy": every capitalised word lies in some eponym phrase.
+    words = [m.span() for m in _CAPITALISED.finditer(text, start, end)]
+    return bool(words) and all(any(a <= c and d <= b for a, b in instruments) for c, d in words)
 
 
+_CAPITALISED = regex.compile(r"\p{Lu}[\p{L}'’]*")
 _LEFTOVER = re.compile(r"[\W_]*(?:(?:A|An|The|[A-Z])\b[\W_]*)?")
 
 
@@ -1076,6 +1093,22 @@ class Deidentifier:
 
     def detect_scored(self, text: str) -> list[tuple[int, int, str, bool, float]]:
         """``detect_raw`` hits with their recognizer scores (the last element)."""
+        decoded = decode_entities(text)
+        if decoded is not None:
+            # Read an HTML export as its browser shows it ("Perla&nbsp;Peres" is two words),
+            # then report each span at the offsets of what it was decoded from.
+            view, starts, ends = decoded
+            hits = [(starts[a], ends[b - 1], *rest) for a, b, *rest in self._detect_scored(view)]
+        else:
+            hits = self._detect_scored(text)
+        return [
+            (start, end, *rest)
+            for a, b, *rest in hits
+            if b > a
+            for start, end in outside_tags(text, a, b)
+        ]
+
+    def _detect_scored(self, text: str) -> list[tuple[int, int, str, bool, float]]:
         from training.phi.engine import TAGGER_RECOGNIZER, run_recognizers
 
         text = fold_lookalikes(text)

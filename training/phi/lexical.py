@@ -124,8 +124,11 @@ _NOT_NAMES = frozenset(
 
 
 def _proper(head: str, vocab: frozenset[str]) -> bool:
-    """True when a head has a word that is neither an acronym nor a common word ("Kestrel")."""
-    return any(not t.isupper() and t.lower() not in vocab for t in regex.findall(r"\p{L}+", head))
+    """True when a head reads as a name: a word that is neither an acronym nor a common word
+    ("Kestrel"), or two capitalised words ("Silver Lake Drug"; "Study Drug" has one)."""
+    words = regex.findall(r"\p{L}+", head)
+    capitalised = [t for t in words if t[:1].isupper() and not t.isupper()]
+    return len(capitalised) >= 2 or any(not t.isupper() and t.lower() not in vocab for t in words)
 
 
 def _distinctive(head: str) -> bool:

@@ -12,6 +12,8 @@ view are offsets in the original note, and the original text is what gets splice
 
 from __future__ import annotations
 
+import html
+
 import regex
 
 # One character -> one character, so the view has the original's offsets.
@@ -70,3 +72,60 @@ def fold_lookalikes(text: str) -> str:
     if regex.search(r"\p{Cyrillic}", out):
         out = _MIXED_WORD.sub(lambda m: m.group().translate(_CYRILLIC), out)
     return out
+
+
+# Character references of HTML exports ("Perla&nbsp;Peres", "O&#39;Neil", "Smith &amp; Sons").
+_ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,9});")
+
+
+def decode_entities(text: str) -> tuple[str, list[int], list[int]] | None:
+    """``text`` with HTML character references decoded, and where each character came from.
+
+    Args:
+        text: A note.
+
+    Returns:
+        None when the note has no character reference; else ``(view, starts, ends)``: the
+        decoded text and, for each of its characters, the start and end offsets in ``text`` of
+        what it was decoded from, so that a span ``(a, b)`` of the view is
+        ``(starts[a], ends[b - 1])`` in the note.
+    """
+    if "&" not in text or ";" not in text:
+        return None
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    position = 0
+    for match in _ENTITY.finditer(text):
+        decoded = html.unescape(match.group())
+        if decoded == match.group():
+            continue  # not a reference html knows: left as written
+        pieces.append(text[position : match.start()])
+        starts.extend(range(position, match.start()))
+        ends.extend(range(position + 1, match.start() + 1))
+        pieces.append(decoded)
+        starts.extend([match.start()] * len(decoded))
+        ends.extend([match.end()] * len(decoded))
+        position = match.end()
+    if not pieces:
+        return None
+    pieces.append(text[position:])
+    starts.extend(range(position, len(text)))
+    ends.extend(range(position + 1, len(text) + 1))
+    return "".join(pieces), starts, ends
+
+
+def outside_tags(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` between HTML formatting tags (the whole span if none).
+
+    Tags read as spaces for detection, so a span can run across one ("Olawale</i> O'Neil"); the
+    tag itself must stay in the note.
+    """
+    if "<" not in text[start:end]:
+        return [(start, end)]
+    parts, position = [], start
+    for match in _HTML_TAG.finditer(text, start, end):
+        parts.append((position, match.start()))
+        position = match.end()
+    parts.append((position, end))
+    return [(a, b) for a, b in parts if any(c.isalnum() for c in text[a:b])]

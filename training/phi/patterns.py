@@ -100,7 +100,8 @@ _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
 # Titles in several languages; a name after one is a person, whatever follows it.
 _TITLES = (
     r"(?:Doctor|Dott\.ssa|Dr|DR(?=\.)|PROF(?=\.)|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
-    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr(?=\.)|Sister|Matron|Officer|Deputy|Sgt|Sergeant|"
+    r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr(?=\.)|Ofc(?=\.)|PC(?=[ \t]\p{Lu})|Sister|Matron|"
+    r"Officer|Deputy|Sgt|Sergeant|"
     r"Constable|Detective|Chaplain|Rev|Reverend|Pastor|Rabbi|Imam|Judge|Attorney|Counsel)\.?"
 )
 # Surname particles written in lower case ("van de Kooij", "da Silva", "Ó Duibhghiolla").
@@ -112,7 +113,7 @@ _NAME_WORD = r"\p{Lu}[\p{L}'’-]*\p{L}"
 _PERSON_START = rf"(?=\p{{Lu}}|{_PARTICLE}[ \t])"
 _PERSON = (
     rf"(?:\p{{Lu}}\.[ \t]?){{0,2}}(?:{_PARTICLE}[ \t]+){{0,2}}{_NAME_WORD}"
-    rf"(?:[ \t]\p{{Lu}}\.)?(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,2}}"
+    rf"(?:[ \t]\p{{Lu}}\.)?(?:[ \t](?:{_PARTICLE}[ \t]){{0,2}}{_NAME_WORD}){{0,3}}"
 )
 _CREDENTIALS = (
     r"(?:MD|DO|RN|NP|PA-C|PA|PharmD|PhD|LPN|LVN|CNA|APRN|FNP|CRNA|DNP|PsyD|LCSW|LMSW|MSW|LPC|"
@@ -130,11 +131,13 @@ _SURNAME_FIRST = (
 )
 # Abbreviations that are not a person's initials (roles, units, routes, common words).
 _NOT_INITIALS = (
-    r"(?i:ED|ER|OR|MD|RN|NP|PA|PT|OT|GP|IR|CT|HR|OB|ID|IT|US|UK|SW|CM|RT|ST|SLP|PCP|ICU|CCU|NICU|"
-    r"EMS|GI|ENT|IV|IM|PO|SC|SL|PR|NG|MRI|ECG|EKG|EEG|CXR|BP|NNP|ALS|BLS|HEMS|CPR|DNR|AND|THE|"
-    r"FOR|YES|NO|NA|N/A|NIL|ALL|ANY|HIM|HER|ME|YOU|US|WE|OUT|OFF|AM|PM|ON|AT|TO|IN|OF|UP|VIA|PER|"
-    r"PHONE|FAX|TEL|RX|TX|DX|HX|SX|FX|MOM|DAD|SON|WIFE|GMC|NMC|SRA|NPI|DEA|SN|TEAM|STAFF|NURSE|"
-    r"MR|MRS|MS|MX|DR|MISS|PROF|SIR|REV)"
+    r"(?:(?-i:ED|ER|OR|MD|RN|NP|PA|PT|OT|GP|IR|CT|HR|OB|ID|IT|US|UK|SW|CM|RT|ST|SLP|PCP|ICU|CCU|"
+    r"NICU|EMS|GI|ENT|IV|IM|PO|SC|SL|PR|NG|MRI|ECG|EKG|EEG|CXR|BP|NNP|ALS|BLS|HEMS|CPR|DNR|RX|TX|"
+    r"DX|HX|SX|FX|GMC|NMC|SRA|NPI|DEA|SN)|"
+    # Words, in any case: a lower-case "cm" or "pa" after "by" is someone's initials.
+    r"(?i:AND|THE|FOR|YES|NO|NA|N/A|NIL|ALL|ANY|HIM|HER|ME|YOU|US|WE|OUT|OFF|AM|PM|ON|AT|TO|IN|"
+    r"OF|UP|VIA|PER|PHONE|FAX|TEL|MOM|DAD|SON|WIFE|TEAM|STAFF|NURSE|MR|MRS|MS|MX|DR|MISS|PROF|"
+    r"SIR|REV|ICU|EMS|MRI|ECG|EKG|EEG|CXR))"
 )
 _ID_VALUE = r"(?=[A-Z0-9.-]*\d)[A-Z0-9][A-Z0-9.-]{3,}[A-Z0-9]\b"
 # Shorter values pass where the label leaves no doubt ("State lic. 8659").
@@ -447,6 +450,13 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         "MRN",
         IGNORE_CASE,
         [
+            # A banner's number cell right before its birth date: "Patient: X | C5567-7356 | DOB".
+            (
+                "mrn before a birth date",
+                r"(?-i:(?=[A-Z]?\d)(?<=\|[ \t]*)[A-Z]?\d[\d.-]{4,14}\d)"
+                r"(?=[ \t]*\|[ \t]*(?:DOB|D\.O\.B|born)\b)",
+                0.75,
+            ),
             (
                 "mrn any shape",
                 r"(?-i:(?=[A-Z0-9])(?=[A-Z0-9./-]*\d{3}))"
@@ -660,7 +670,11 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         CASE_SENSITIVE,
         [
             ("zip after state", r"(?<=\b[A-Z]{2}\s+)\d{5}(?:-\d{4})?\b", 0.8),
-            ("zip labelled", r"(?<=\b(?:ZIP|Zip|zip)(?: code)?:?\s*)\d{5}(?:-\d{4})?\b", 0.85),
+            (
+                "zip labelled",
+                r"(?<=\b(?:ZIP|Zip|zip)(?:[ ](?:code|CODE|Code))?:?\s*)\d{5}(?:-\d{4})?\b",
+                0.85,
+            ),
             ("uk postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b", 0.8),
             (
                 "canadian postal code",
@@ -729,7 +743,9 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
             (
                 "po box",
                 r"\b(?:P\.?O\.?[ \t]+Box|Post Office Box|GPO Box|Locked Bag|Private Bag|RMB|RSD|"
-                r"CMB|(?:HC|RR)[ \t]\d{1,3}[ \t]Box)[ \t]+\d+",
+                r"CMB|(?:HC|RR)[ \t]\d{1,3}[ \t]Box)[ \t]+\d+"
+                # Canadian rural routes: "R.R. 3, Site 40, Comp 471".
+                r"|\bR\.?R\.?[ \t]\d{1,3},[ \t]Site[ \t]\d{1,4},[ \t]Comp(?:artment)?[ \t]\d{1,4}",
                 0.85,
             ),
             # A GPS fix ("XY: 47.75761, -95.92952"): it pins a door as closely as a street.
@@ -745,6 +761,15 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?:(?:Flat|Studio|Unit)[ \t]+\d{1,4}[A-Za-z]?,[ \t]+)?(?:\d{1,6}[ \t]+)?"
                 r"(?:\p{Lu}[\p{L}'’-]+[ \t]+){1,3}(?:" + "|".join(_STREET_SUFFIXES) + r")s?\b",
                 0.8,
+            ),
+            # A named house before its road, after a comma or a label: "c/o S. Young, The Old
+            # Forge, Church Road", "Address: Hillview, Mill Lane".
+            (
+                "named house",
+                r"(?=\p{Lu})(?<=(?:,|:|^)[ \t]*)(?:The[ \t]+)?\p{Lu}\p{Ll}+(?:[ \t]\p{Lu}\p{Ll}+)?,"
+                r"[ \t]+(?:\p{Lu}\p{Ll}+[ \t]+){1,2}(?:Lane|Road|Street|Close|Way|Drive|Avenue|Row|"
+                r"Hill|Green|Walk|Place|Gardens|Crescent|Terrace|Court)\b",
+                0.7,
             ),
             # A house name before its lane ("Rose Cottage, Mill Lane").
             (
@@ -803,6 +828,21 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"\p{Lu}[\p{L}'’.-]+(?:[ \t-]+\p{L}[\p{L}'’.-]*){0,4}"
                 r"(?=,[ \t]*" + _EUROPE + r"\b)",
                 0.8,
+            ),
+            # Canadian and Australian towns before the province or state and the postcode.
+            (
+                "city before a province",
+                rf"(?=\p{{Lu}}){_NAME}(?:[ \t]{_NAME}){{0,2}}(?=[ \t]+(?:AB|BC|MB|NB|NL|NS|NT|NU|"
+                r"ON|PE|QC|SK|YT|NSW|VIC|QLD|SA|WA|TAS|ACT)[ \t]+"
+                r"(?:[A-Z]\d[A-Z][ ]?\d[A-Z]\d|\d{4})\b)",
+                0.75,
+            ),
+            # A town between the street and a UK postcode: "516 Davidson Route, Reading, RH66 0SS".
+            (
+                "town before a uk postcode",
+                rf"(?=\p{{Lu}})(?<=,[ \t]*)(?![A-Z]{{2}}\b){_NAME}(?:[ \t]{_NAME}){{0,2}}"
+                r"(?=,[ \t]*[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}\b)",
+                0.75,
             ),
             (
                 "city before zip",
@@ -877,7 +917,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"\b{_PERSON}(?=[ \t]+\((?i:attending|resident|fellow|consultant|registrar|"
                 r"surgeon|covering|on[ -]call|PCP|GP|intern|locum|sister|brother|daughter|son|"
                 r"wife|husband|mother|father|spouse|partner|niece|nephew|friend|neighbou?r|"
-                r"guardian|aunt|uncle|cousin|grandson|granddaughter|grandmother|grandfather)\))",
+                r"guardian|aunt|uncle|cousin|grandson|granddaughter|grandmother|grandfather|"
+                r"(?-i:NNP|RN|RT|NP|PA|MD|RM|HCA|EMT|CPN|RMN|RGN|ANNP))\))",
                 0.8,
             ),
             # "spoke w/ S.R.", "discussed with JT": initials of the person spoken to, not a
@@ -903,7 +944,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"{_PERSON_START}"
                 rf"(?<=\b(?:Patient|PATIENT|Name|NAME|Pt|PT|Caller|Requested by|By|by|Subject|"
                 rf"Subscriber|Member|Resident|Client|subscriber|member|witness|Witness|guardian|"
-                rf"Guardian):?[ \t]+)(?:{_PARTICLE}[ \t]+){{0,2}}"
+                rf"Guardian):?[ \t]+)(?!(?:OF|FOR|THE|AND|AT|IN)\b)(?:{_PARTICLE}[ \t]+){{0,2}}"
                 rf"{_UPPER_NAME}(?:[ \t]\p{{Lu}}\.)?,?[ \t]+{_UPPER_NAME}\b",
                 0.8,
             ),
@@ -921,7 +962,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 "initials after a log cue",
                 rf"(?<=(?:\b(?i:(?:closed|signed|co-?signed|grossed|entered|checked|verified|"
                 rf"reviewed|witnessed|completed|logged|abstracted|dictated|transcribed|scanned|"
-                rf"counted|prepared|dispensed)[ \t]+by:?)|(?<!,[ \t]?)\b(?:RN|EMD|user=|by:))"
+                rf"counted|prepared|dispensed)(?:[ \t]+[^\n]{{1,24}}?)?[ \t]+by:?)|"
+                rf"(?<!,[ \t]?)\b(?:RN|EMD|user=|by:|RPh:?))"
                 rf"[ \t]*)(?!{_NOT_INITIALS}\b)"
                 rf"(?:\p{{Lu}}{{2,3}}|\p{{Ll}}{{2,3}}|(?:\p{{Lu}}\.){{2,3}})"
                 r"(?=[ \t]*(?:$|[,;)\n]|\.(?:\s|$)|[ \t]\(|[ \t]+\d|[ \t]+text=))",
@@ -963,15 +1005,23 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 rf"completed|packed by|performed by|collected by|drawn by|given by|"
                 rf"administered by|entered by|edited by|scanned by|facilitators?|sponsor|"
                 rf"mentor|advocate|co-facilitator|caller|handed over to|paramedic|IMHA|"
-                rf"solicitor|care coordinator|key worker|link worker)"
+                rf"solicitor|care coordinator|key worker|link worker|care manager|screened by|"
+                rf"escort|referring provider(?:[ \t]+D[NKQ])?)"
                 rf"(?:[ \t]*\([^)\n]{{1,20}}\))?:?[ \t]+)"
                 rf"(?!{_TITLES}[ \t])(?!(?i:physician|surgeon|nurse|consultant|doctor|registrar|"
                 rf"team|on[- ]call|services?|department|unit|ward|clinic|office|pharmacy|"
                 rf"laboratory|lab|staff|attending|resident|fellow)\b)"
-                rf"(?!(?:NOTE|NOTES|REPORT|FORM|LOG|RECORD|SUMMARY|LETTER|REQUEST|SERVICES?)\b)"
+                rf"(?!(?:NOTE|NOTES|REPORT|FORM|LOG|RECORD|SUMMARY|LETTER|REQUEST|SERVICES?|"
+                rf"PROVIDER|PHYSICIAN|NAME|OF|D[NKQ])\b)"
                 r"(?!\p{Lu}{2,4}\.(?:[ \t]|$))"  # "reported by EMS.": a service, not a person
                 rf"(?:{_SURNAME_FIRST}|{_PERSON})(?=[ \t]*(?:[,;(\n\t]|$|[ \t]{{2}}|[ \t]+\d|"
                 rf"\.(?:[ \t]|$)|[ \t]+(?:on|at|to|for|and|via|MD|RN)\b))",
+                0.75,
+            ),
+            # A nickname quoted between a given name and a surname: Jeffrey "Chip" Wheeler.
+            (
+                "nickname in quotes",
+                r"(?<=\b\p{Lu}\p{Ll}+[ \t]+[\"“])\p{Lu}\p{Ll}+(?=[\"”][ \t]+\p{Lu}\p{Ll}+)",
                 0.75,
             ),
             # A relative named after the relation ("daughter Karina Buszko", "your sister
@@ -994,7 +1044,8 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"(?=\p{Lu})"
                 rf"(?<=\b(?:Mother|Father|Mum|Mom|Dad|Parent|Guardian|Spouse|Wife|Husband|Partner|"
                 rf"Son|Daughter|Sister|Brother|NOK|Next of kin|Carer|Caregiver)[ \t]*:[ \t]*)"
-                rf"(?![A-Z]{{2,5}}\b)(?!(?i:alive|deceased|died|living|unknown|none|healthy|well|"
+                rf"(?![A-Z]{{2,5}}\b(?!(?:[ \t][A-Z]{{2,}})*,[ \t]*\p{{Lu}}\p{{Ll}}))"
+                rf"(?!(?i:alive|deceased|died|living|unknown|none|healthy|well|"
                 rf"not|no|yes|history|cancer|diabetes|stroke|asthma|hypertension|heart|breast|"
                 rf"lung|colon|prostate|dementia|adopted|estranged|present|absent|aware)\b)"
                 rf"(?:{_SURNAME_FIRST}|{_PERSON})(?=[ \t]*(?:[,;(\n\t]|$|[ \t]{{2}}))",
@@ -1057,9 +1108,12 @@ TRIGGERS: dict[str, str] = {
     r"contacto|kontakt|contatto",
     "initials after a log cue": r"closed|signed|grossed|entered|checked|verified|reviewed|"
     r"witnessed|completed|logged|abstracted|dictated|transcribed|scanned|counted|prepared|"
-    r"dispensed|\brn\b|emd|user=|by:",
+    r"dispensed|\brn\b|emd|user=|by:|rph",
     "initials before a role": r"\((?:rt|rn|nnp|np|pa|md|ot|pt|rm|hca|emt|cpn|rmn|rgn|sw)\)",
     "house name": r"cottage|house|farm|barn|lodge|villa|croft|bungalow|grange",
+    "named house": r"lane|road|street|close|way|drive|avenue|row|hill|green|walk|place|gardens|"
+    r"crescent|terrace|court",
+    "mrn before a birth date": r"dob|d\.o\.b|born",
     "phone local cued": r"page|call|phone|tel|bleep|beeper|ext|cell|mobile|reach|dial",
     "mrn": r"mrn|mr\#|mr no|\bur|umrn|medical record|hospital",
     "short staff number": r"badge|shield|employee|staff|officer|payroll|locker",
@@ -1101,7 +1155,9 @@ TRIGGERS: dict[str, str] = {
     "credentialed surname first": rf"(?-i:,[ \t]*{_CREDENTIALS}\b)",
     "role in brackets": r"\((?:attending|resident|fellow|consultant|registrar|surgeon|covering|"
     r"on[ -]call|PCP|GP|intern|locum|sister|brother|daughter|son|wife|husband|mother|father|"
-    r"spouse|partner|niece|nephew|friend|neighbou?r|guardian|aunt|uncle|cousin|grand)",
+    r"spouse|partner|niece|nephew|friend|neighbou?r|guardian|aunt|uncle|cousin|grand|"
+    r"(?:nnp|rn|rt|np|pa|md|rm|hca|emt|cpn|rmn|rgn|annp)\))",
+    "nickname in quotes": r"[\"“]",
     "name before an address": r",[ \t]*\d{1,6}[ \t]+\p{Lu}",
 }
 # The rest of a name cut at a particle: a detector stopped at "Micha van der" or "C. Ó"
@@ -1136,7 +1192,7 @@ EPONYM_CONTEXT = regex.compile(
     r"position|hernia|disease's|class|level|inventory|questionnaire|index|thickness|"
     r"fundoplication|bypass|stain|staging|grade|rule|formula|en-Y|contractions?|gait|monitor|"
     r"monitoring|chart|pattern|tube|needle|forceps|retractor|incision|block|shunt|valve|"
-    r"bodies|gland|duct|canal|pouch|ratio|equation|"
+    r"bodies|gland|duct|canal|pouch|ratio|equation|sequence|frame|examination|measure|"
     r"technique|splint|cast|traction|dementia|anemia|anaemia|ataxia|dystrophy|"
     r"neuralgia|neuropathy|murmur|nodes|nodules?|plot|angle|membrane|"
     r"infarct|lesion|deformity|sclerosis|atrophy|myopathy|paralysis|tremor|lens|stockings?|"
@@ -1156,7 +1212,8 @@ EPONYM_CONTEXT = regex.compile(
     r"phenomenon|reflex|ulcer|hernia|cyst|pathy|plasia|trophy))|(?![ \t]*:))"
     # A number after a score-like noun is its value ("Braden scale 13"), not a form field.
     r"(?:(?<=(?i:scale|score|class|grade|type|stage|level|status|index|criteria|test|field|"
-    r"sign|angle|ratio|inventory|questionnaire|tonometry|count|classification|staging))|"
+    r"sign|angle|ratio|inventory|questionnaire|tonometry|count|classification|staging|disease|"
+    r"syndrome|palsy|lymphoma|itis|osis|oma))|"
     r"(?![ \t]*\d))",
     regex.IGNORECASE,
 )
@@ -1164,7 +1221,7 @@ EPONYM_CONTEXT = regex.compile(
 # detection inside one of these is kept ("Cheyne-Stokes respiration", "BCG (Bacillus
 # Calmette-Guerin)", "Osgood-Schlatter").
 KNOWN_EPONYMS = regex.compile(
-    r"(?=[\p{Lu}fmsepv])"  # what the names below can open with: cheaper than the alternation
+    r"(?=[\p{Lu}fmsepvtdrlocz])"  # what the names below can open with: cheaper than the alternation
     r"\b(?:Bacillus[ \t]+Calmette[- ]Gu[ée]rin|Calmette[- ]Gu[ée]rin|Cheyne[- ]Stokes|"
     r"Guillain[- ]Barr[ée]|Creutzfeldt[- ]Jakob|Wolff[- ]Parkinson[- ]White|Osgood[- ]Schlatter|"
     r"Legg[- ]Calv[ée][- ]Perthes|Charcot[- ]Marie[- ]Tooth|Brown[- ]S[ée]quard|"
@@ -1184,8 +1241,12 @@ KNOWN_EPONYMS = regex.compile(
     r"Sick[ \t]Sinus|Adams[ \t]forward[ \t]bend|"
     # Eponyms in Spanish, French, Italian or German phrasing ("Fenómeno de Raynaud").
     r"(?i:fenómeno|fenomeno|maniobra|monofilamento|síndrome|sindrome|enfermedad|signo|prueba|"
-    r"escala|maladie|syndrome|signe|manœuvre|morbus|malattia|sindrome|segno)[ \t]+"
-    r"(?:de|del|di|von|du)[ \t]+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|"
+    r"escala|maladie|syndrome|signe|manœuvre|morbus|malattia|sindrome|segno|doença|doenca|"
+    r"tiroidite|tireoidite|sinal|manobra|reflexo|teste|sequência|sequencia|linfoma|"
+    r"tiroiditis|linfoma)[ \t]+(?:de|del|di|von|du|da|do)[ \t]+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?|"
+    # Polish names the eponym in the genitive after the noun ("Objaw Babińskiego").
+    r"(?i:objaw|zespół|zespol|choroba|chorobą|chorobę|odruch|próba|skala|chłoniak)[ \t]+"
+    r"\p{Lu}\p{Ll}+(?:['’]\p{Ll}+)?|"
     r"Anti-\p{Lu}\p{Ll}+|Apgar|Mallampati|Karnofsky|Gleason|Breslow|Ranson|Waterlow|Barthel|"
     r"Tinetti|Dubowitz)(?![\p{L}])"
     # A disease's eponym glossed in brackets: "Autoimmune thyroiditis (Hashimoto)".
@@ -1199,6 +1260,10 @@ EPONYM_CARE = regex.compile(
     r"Behcet|Whipple|Wilson|Lyme)(?:'s|’s|')?[ \t]+(?i:labs?|results?|panel|screen|flares?|"
     r"meds?|medications?|symptoms?|diagnosis|follow-?up|clinic|antibod(?:y|ies)|levels?|"
     r"bloods|workup|work-up)\b"
+    # The disease by its eponym alone, after a verb or preposition: "she has Parkinson's and".
+    r"|(?<=\b(?i:has|have|had|with|of|for|from)[ \t]+)(?:Hodgkin|Addison|Alzheimer|Parkinson|"
+    r"Huntington|Crohn|Raynaud|Tourette|Asperger|Cushing|Graves|Paget|Behçet|Behcet)(?:'s|’s)"
+    r"(?=[ \t]*(?:[,.;:)]|$|(?:and|or|but|since|for|which|that)\b))"
 )
 # Country names: not PHI (Safe Harbor removes places smaller than a state), and never part of a
 # detected city or facility.
@@ -1246,7 +1311,8 @@ _INSTRUMENT_WORD = (
 NAMED_INSTRUMENT = regex.compile(
     rf"\b\p{{Lu}}[\p{{L}}'’]*(?:-\p{{Lu}}\p{{L}}*)?(?:[ \t]+{_INSTRUMENT_WORD}){{0,3}}[ \t]+"
     r"(?i:scale|score|inventory|questionnaire|index|criteria|class|level|test|classification|"
-    r"staging|grade|protocol|nomogram|algorithm|rule|method|technique|manoeuvre|maneuver)\b"
+    r"staging|grade|protocol|nomogram|algorithm|rule|method|technique|manoeuvre|maneuver|"
+    r"measure|examination)\b"
 )
 # Stand-alone letters and roman numerals ("class B", "class II") are never a name on their own.
 LONE_LETTER = regex.compile(r"(?:[A-Z]|[IVX]{1,4})")
