@@ -682,6 +682,12 @@ def test_values_in_round_seven_forms_are_detected(text: str, value: str, kind: s
         "Micrognathia and cleft palate: Pierre Robin sequence.",
         "Her Zimmer frame was left out of reach.",
         "She has Parkinson's and needs her tablets on time.",
+        "Grade 1 view with a Macintosh 3 blade last time.",
+        "Right hip: Garden IV subcapital fracture, hemiarthroplasty.",
+        "Salmonella Enteritidis in stool, 2 of 3 samples.",
+        "the right with an Amplatz Left 1; Impella CP on standby.",
+        "Soplo sin cambio con la maniobra de Valsalva. Serología positiva.",
+        "Snellen chart 20/25 each eye.",
         "Consent signed by Mr. Gomez on the ward.",
         "reported by EMS. Aspirin given.",
         "DISCHARGE PLANNING / INTERPRETER NOTE\nSpanish interpreter present",
@@ -705,6 +711,12 @@ def test_round_seven_eponyms_and_labels_are_left_alone(text: str) -> None:
             "Robin",
             "Zimmer",
             "Parkinson",
+            "Macintosh",
+            "Garden",
+            "Salmonella",
+            "Amplatz",
+            "Impella",
+            "Snellen",
         )
     ), found
 

@@ -937,6 +937,28 @@ def _not_a_person(
 
 
 _CAPITALISED = regex.compile(r"\p{Lu}[\p{L}'’]*")
+
+
+def _outside_instruments(
+    text: str, start: int, end: int, instruments: Sequence[tuple[int, int]]
+) -> tuple[int, int]:
+    """A detection less an eponym phrase at one of its ends ("de Valsalva. Serología" -> the
+    second word), so that a tagger's span that runs into an eponym does not take it along."""
+    original = (start, end)
+    for a, b in instruments:
+        if a <= start < b < end:
+            start = b
+        elif start < a < end <= b:
+            end = a
+    if (start, end) == original:
+        return start, end
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
 _LEFTOVER = re.compile(r"[\W_]*(?:(?:A|An|The|[A-Z])\b[\W_]*)?")
 
 
@@ -1119,6 +1141,7 @@ class Deidentifier:
             start, end, phi_type = result.start, result.end, result.entity_type
             if phi_type in _EPONYM_CONFUSABLE:
                 end = _without_country(text, start, end)
+                start, end = _outside_instruments(text, start, end, instruments)
                 if end <= start:
                     continue
             if _not_a_person(text, start, end, phi_type, instruments):

@@ -1183,7 +1183,7 @@ EPONYM_CONTEXT = regex.compile(
     r"(?:(?-i:\p{Ll}+(?:al|ic|ous|ive|ary|ory|oid|ular|eal|ation))[ \t]|"
     r"(?-i:tongue|visual|performance|coma|rating|muscle|nerve|cell|blood|tendon|joint|skin|"
     r"bone|lymph|hip|knee|ankle|wrist|elbow|shoulder|eye|ear|tear|light|pressure|pulse|heart|"
-    r"liver|kidney|lung|bowel|bladder)[ \t]|(?-i:[A-Z]|[IVX]{1,4})[ \t])?"
+    r"liver|kidney|lung|bowel|bladder)[ \t]|(?-i:[A-Z]|[IVX]{1,4})[ \t]){0,2}"
     r"(?:\p{Ll}{3,}(?:itis|osis|oma|emia|aemia|pathy|plasia|trophy|algia|ectasia|megaly|penia|"
     r"cytosis)|disease|syndrome|sign|palsy|lymphoma|fracture|esophagus|oesophagus|cyst|"
     r"disorder|phenomenon|reflex|test|maneuver|manoeuvre|chorea|ulcer|encephalopathy|"
@@ -1205,7 +1205,8 @@ EPONYM_CONTEXT = regex.compile(
     r"nomogram|algorithm|waves?|attacks?|variant|proteins?|pearls|thrombasthenia|IgG|IgM|"
     r"antibod(?:y|ies)|antigens?|(?-i:surgery|review|anomaly|reaction)|panel|"
     r"hypothesis|effect|index|spots|bodies|cysts|ring|rings|line|lines|sinus|notch|fossa|"
-    r"tubercles?|sulcus|bioprosthesis|prosthesis)\b"
+    r"tubercles?|sulcus|bioprosthesis|prosthesis|aphasia|blade|pulse|group|cannula|mechanism|"
+    r"mask)\b"
     r"(?![ \t]*(?:\#|(?-i:No\.?|NO\.?|Number|number)\b))"
     r"(?:(?<=(?i:disease|syndrome|an?aemia|anemia|thrombasthenia|itis|osis|oma|palsy|fracture|"
     r"dystrophy|ataxia|chorea|encephalopathy|neuralgia|neuropathy|dementia|tumou?r|sign|"
@@ -1213,7 +1214,7 @@ EPONYM_CONTEXT = regex.compile(
     # A number after a score-like noun is its value ("Braden scale 13"), not a form field.
     r"(?:(?<=(?i:scale|score|class|grade|type|stage|level|status|index|criteria|test|field|"
     r"sign|angle|ratio|inventory|questionnaire|tonometry|count|classification|staging|disease|"
-    r"syndrome|palsy|lymphoma|itis|osis|oma))|"
+    r"syndrome|palsy|lymphoma|itis|osis|oma|chart))|"
     r"(?![ \t]*\d))",
     regex.IGNORECASE,
 )
@@ -1248,9 +1249,17 @@ KNOWN_EPONYMS = regex.compile(
     r"(?i:objaw|zespół|zespol|choroba|chorobą|chorobę|odruch|próba|skala|chłoniak)[ \t]+"
     r"\p{Lu}\p{Ll}+(?:['’]\p{Ll}+)?|"
     r"Anti-\p{Lu}\p{Ll}+|Apgar|Mallampati|Karnofsky|Gleason|Breslow|Ranson|Waterlow|Barthel|"
-    r"Tinetti|Dubowitz)(?![\p{L}])"
+    r"Tinetti|Dubowitz|Mantoux|Impella|Westergren|Lancefield|Linehan|Starr[- ]Edwards|Inogen|"
+    # Bacterial genera named after people.
+    r"Salmonella|Shigella|Listeria|Escherichia|Klebsiella|Legionella|Neisseria|Borrelia|"
+    r"Bordetella|Yersinia|Brucella|Rickettsia|Ehrlichia|Pasteurella|Burkholderia|"
+    r"(?:Amplatz|Judkins)(?=[ \t]+(?:Left|Right|L|R|AL|AR)\b)|"
+    r"Macintosh(?=[ \t]+\d?[ \t]*blade)|"
+    r"Lewy[ \t]bod(?:y|ies)|Broca(?=['’]?s?[ \t]+(?:aphasia|area))|"
+    r"Wernicke(?=['’]?s?[ \t]+(?:aphasia|area|encephalopathy)))(?![\p{L}])"
     # A disease's eponym glossed in brackets: "Autoimmune thyroiditis (Hashimoto)".
-    r"|(?<=(?i:itis|osis|disease|syndrome|anaemia|anemia|palsy|tumou?r)[ \t]*\()"
+    r"|(?<=(?i:itis|osis|disease|syndrome|anaemia|anemia|palsy|tumou?r|ESR|method|stain)"
+    r"[ \t]*\()"
     r"\p{Lu}\p{Ll}+(?:['’]s)?(?=\))"
 )
 # A disease eponym used for the disease's care ("are my Hashimoto labs back", "Crohn flare").
