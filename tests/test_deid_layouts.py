@@ -750,3 +750,15 @@ def test_html_character_references_are_read_and_kept() -> None:
     # Tags and the references between names stay; surrogates are plain words.
     assert clean.count("<b>") == 2 and "</i> today</p>" in clean and "&Nancy;" not in clean
     assert re.search(r"Dr\.&nbsp;\w+ \w+</i>", clean), clean
+
+
+def test_a_surname_or_given_name_that_is_a_country_is_still_a_name() -> None:
+    found = _detected(
+        "Surgeon: Kristen Jordan, MD (NPI 1709113081).\nPt's granddaughter Jordan present"
+    )
+    assert found.get("Kristen Jordan") == "NAME" and found.get("Jordan") == "NAME", found
+    assert "Germany" not in " ".join(_detected("Klinikum Luckenwalde, Germany; seen in Berlin"))
+    assert (
+        _detected("took him to Northgate Medical Group on June 21.").get("Northgate Medical Group")
+        == "FACILITY"
+    )

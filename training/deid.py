@@ -936,6 +936,8 @@ def _not_a_person(
     return bool(words) and all(any(a <= c and d <= b for a, b in instruments) for c, d in words)
 
 
+# Abbreviations the tagger can take for a one-token name.
+_ABBREVIATIONS = frozenset({"St", "Dr", "Mr", "Ms", "Mrs", "No", "Nr", "Pt", "Mt", "Ft"})
 _CAPITALISED = regex.compile(r"\p{Lu}[\p{L}'’]*")
 
 
@@ -956,6 +958,8 @@ def _outside_instruments(
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if sum(c.isalpha() for c in text[start:end]) < 3:
+        return start, start  # "St" of "St. John's wort": nothing of a name is left
     return start, end
 
 
@@ -979,15 +983,18 @@ def _inside(text: str, start: int, end: int, a: int, b: int) -> bool:
 _TRAILING_COUNTRY = re.compile(r"(?:,?[ \t]*)(\w+)$")
 
 
-def _without_country(text: str, start: int, end: int) -> int:
+def _without_country(text: str, start: int, end: int, phi_type: str = "CITY") -> int:
     """The end of a place or name detection with a trailing country name cut off.
 
     "Luckenwalde, Germany" keeps "Luckenwalde"; a detection that is only a country ends at its
-    start (dropped). Countries are not PHI.
+    start (dropped). Countries are not PHI. In a NAME the country must follow a comma:
+    "Kristen Jordan" is a surname.
     """
     while end > start:
         match = _TRAILING_COUNTRY.search(text, start, end)
         if match is None or match.group(1) not in patterns.COUNTRIES:
+            return end
+        if phi_type == "NAME" and match.start() > start and "," not in match.group():
             return end
         end = match.start()
     return end
@@ -1139,15 +1146,21 @@ class Deidentifier:
         hits = []
         for result in results:
             start, end, phi_type = result.start, result.end, result.entity_type
+            by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
+            from_tagger = by_tagger == TAGGER_RECOGNIZER
             if phi_type in _EPONYM_CONFUSABLE:
-                end = _without_country(text, start, end)
+                # A name rule's lone "Jordan" ("son (Jordan)") is a person; the tagger's may be
+                # the country.
+                if from_tagger or phi_type != "NAME" or text[start:end] not in patterns.COUNTRIES:
+                    end = _without_country(text, start, end, phi_type)
                 start, end = _outside_instruments(text, start, end, instruments)
                 if end <= start:
                     continue
             if _not_a_person(text, start, end, phi_type, instruments):
                 continue
-            by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
-            hits.append((start, end, phi_type, by_tagger == TAGGER_RECOGNIZER, result.score))
+            if from_tagger and text[start:end] in _ABBREVIATIONS:
+                continue  # "St. John's wort": the tagger read "St" as a name
+            hits.append((start, end, phi_type, from_tagger, result.score))
         return _union_names(hits)
 
     def detect(self, text: str, identifiers: dict[str, str] | None = None) -> list[PhiSpan]:

@@ -1205,7 +1205,7 @@ EPONYM_CONTEXT = regex.compile(
     r"nomogram|algorithm|waves?|attacks?|variant|proteins?|pearls|thrombasthenia|IgG|IgM|"
     r"antibod(?:y|ies)|antigens?|(?-i:surgery|review|anomaly|reaction)|panel|"
     r"hypothesis|effect|index|spots|bodies|cysts|ring|rings|line|lines|sinus|notch|fossa|"
-    r"tubercles?|sulcus|bioprosthesis|prosthesis|aphasia|blade|pulse|group|cannula|mechanism|"
+    r"tubercles?|sulcus|bioprosthesis|prosthesis|aphasia|blade|pulse|cannula|mechanism|"
     r"mask)\b"
     r"(?![ \t]*(?:\#|(?-i:No\.?|NO\.?|Number|number)\b))"
     r"(?:(?<=(?i:disease|syndrome|an?aemia|anemia|thrombasthenia|itis|osis|oma|palsy|fracture|"
