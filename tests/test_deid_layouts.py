@@ -762,3 +762,44 @@ def test_a_surname_or_given_name_that_is_a_country_is_still_a_name() -> None:
         _detected("took him to Northgate Medical Group on June 21.").get("Northgate Medical Group")
         == "FACILITY"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        (
+            "date of service april twenty second twenty twenty five the patient",
+            "april twenty second twenty twenty five",
+            "DATE",
+        ),
+        (
+            "date of birth the thirteenth of march two thousand three medical record",
+            "the thirteenth of march two thousand three",
+            "DATE",
+        ),
+        ("Updated niece on (554) 889-8308 #3586.", "(554) 889-8308 #3586", "PHONE"),
+        ("ph +l 258 756 7587  fx l-841-913-0346", "+l 258 756 7587", "PHONE"),
+        ("Please schedule before 11/l7.", "11/l7", "DATE"),
+        (
+            '{"resourceType": "Bundle", "id": "704f18c1-d14e-4f40-a127-a1fb81edd83d"}',
+            "704f18c1-d14e-4f40-a127-a1fb81edd83d",
+            "ID",
+        ),
+        ("Última visita a urgencias el 1/10.", "1/10", "DATE"),
+    ],
+)
+def test_dictated_ocr_and_export_values_are_detected(text: str, value: str, kind: str) -> None:
+    found = _detected(text)
+    assert found.get(value) == kind, found
+
+
+def test_ocr_digit_folding_keeps_offsets_and_words() -> None:
+    from training.phi.normalise import fold_lookalikes
+
+    for text, folded in [
+        ("fx +1 44l 366 9355", "fx +1 441 366 9355"),
+        ("Address: 85l60 MACDONALD", "Address: 85160 MACDONALD"),
+        ("SpO2 97% on 2l O2", "SpO2 97% on 2l O2"),
+        ("Iron 10 mg, Olive oil, l-dopa", "Iron 10 mg, Olive oil, l-dopa"),
+    ]:
+        assert fold_lookalikes(text) == folded

@@ -45,6 +45,17 @@ _HTML_TAG = regex.compile(
 _MARKDOWN = regex.compile(r"\*\*|__|`")
 
 
+# Letters that OCR puts for digits inside a number ("44l 366", "6/l2", "+l 258", "85O60").
+_OCR_TRIGGER = regex.compile(r"\d[ ./-]?[lIO][ ./-]?\d|\+[lI][ -]?\d|(?<!\w)[lI]-\d{3}")
+_OCR_DIGIT = regex.compile(
+    r"(?<=\d[ ./-]?)[lIO](?=[ ./-]?\d)|(?<=\+)[lI](?=[ -]?\d)|(?<![\w])[lI](?=-\d{3})"
+)
+
+
+def _digit_of(match: regex.Match[str]) -> str:
+    return "0" if match.group() == "O" else "1"
+
+
 def _blank(match: regex.Match[str]) -> str:
     return " " * len(match.group())
 
@@ -56,12 +67,15 @@ def fold_lookalikes(text: str) -> str:
         text: A note.
 
     Returns:
-        A string of the same length: no-break and thin spaces as spaces, dashes and
+        A string of the same length: letters that OCR read for digits inside a number as
+        digits, no-break and thin spaces as spaces, dashes and
         non-breaking hyphens as "-", curly apostrophes as "'", full-width digits and signs as
         ASCII, Cyrillic look-alike letters inside Latin words as Latin letters, HTML formatting
         tags and Markdown emphasis as spaces.
     """
     out = text
+    if _OCR_TRIGGER.search(out):
+        out = _OCR_DIGIT.sub(_digit_of, out)
     if "<" in out:
         out = _HTML_TAG.sub(_blank, out)
     if "**" in out or "`" in out or "__" in out:

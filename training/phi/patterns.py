@@ -91,7 +91,8 @@ _SHORT_DATE_CUES = (
     "after|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|departs|departing|departed|returns|"
     "returning|leaves|leaving|arrives|arriving|flies|flying|booked|rebooked|come in|by|til|till|"
     "DOB:?|D\\.O\\.B\\.:?|born|birth date:?|date of birth:?|released|renewed|died|arrested|"
-    "booked for|planned for|scheduled for|expected on|reviewed on"
+    "booked for|planned for|scheduled for|expected on|reviewed on|el|le|dal|del|am|vom|"
+    "allocated|informed|notified"
 )
 _SCORE_CUES = r"(?i:pain|score|scored|rated|rates|scale|severity|level|strength|intensity)"
 _AGE = r"(?:9\d|1[01]\d)"  # over 89; 120+ is taken for something else
@@ -269,8 +270,32 @@ DATE_PATTERNS = (
 )
 DATE_REGEXES = tuple(regex.compile(p, CASE_SENSITIVE) for p in DATE_PATTERNS)
 
+# A date read aloud with its year in words, as dictation software writes it: "april twenty
+# second twenty twenty five", "the thirteenth of march two thousand three". Not parsed back:
+# its surrogate is a "[DATE]" tag.
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|oh)"
+)
+_SPOKEN_ORDINAL = (
+    r"(?:(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    r"thirtieth)"
+)
+_SPOKEN_YEAR = (
+    rf"(?:(?:nineteen|twenty)(?:[ -]{_NUMBER_WORD}){{1,2}}|"
+    rf"two[ -]thousand(?:[ -](?:and[ -])?{_NUMBER_WORD}){{0,2}})"
+)
+_MONTH_NAME = "(?:" + "|".join(MONTHS) + ")"
+SPOKEN_DATE = (
+    rf"(?=[a-z])\b(?:{_MONTH_NAME}[ ]{_SPOKEN_ORDINAL}|(?:the[ ])?{_SPOKEN_ORDINAL}[ ]of[ ]"
+    rf"{_MONTH_NAME})[ ,]+{_SPOKEN_YEAR}\b"
+)
+
 _LABELLED = r"\.?[ \t]*(?:number|no\.?|num|nbr|ID|#)?[ \t]*(?:is[ \t]+)?(?:[:#|]|-(?=[ \t]))?[ \t]*"
-_EXTENSION = r"(?:[ \t]*,?[ \t]*(?i:extn\.?|ext\.?|x|extension)[ \t]*:?[ \t]*\d{1,5}\b)?"
+_EXTENSION = r"(?:[ \t]*,?[ \t]*(?:(?i:extn\.?|ext\.?|x|extension)[ \t]*:?|\#)[ \t]*\d{1,5}\b)?"
 # "<any label> No./Number/#/ID <value>": record numbers of every kind in any label style.
 _GENERIC_ID_LABEL = (
     r"\b\p{L}{2,}[ \t]+(?:No\.?|Number|Num|Nbr|ID|\#)[ \t]*(?:[:#.|]|-(?=[ \t]))?[ \t]*"
@@ -543,6 +568,12 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
                 r"[ \t]*[:#]?[ \t]*)"
                 r"(?-i:(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])\b",
                 0.7,
+            ),
+            # A UUID: a resource or message id of an export.
+            (
+                "uuid",
+                r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+                0.6,
             ),
             # Case references with a year ("MP/2025/99350"), police numbers ("54/726490P").
             ("case reference", r"(?-i:\b[A-Z]{1,4}/(?:19|20)\d\d/\d{3,8}\b)", 0.7),
@@ -1087,6 +1118,7 @@ RECOGNIZERS: tuple[tuple[str, int, list[tuple[str, str, float]], tuple[str, ...]
         (),
     ),
     *(("DATE", CASE_SENSITIVE, [(f"date {i}", p, 0.85)], ()) for i, p in enumerate(DATE_PATTERNS)),
+    ("DATE", IGNORE_CASE, [("spoken date", SPOKEN_DATE, 0.8)], ()),
 )
 
 PARTICLE = _PARTICLE
@@ -1157,6 +1189,7 @@ TRIGGERS: dict[str, str] = {
     r"on[ -]call|PCP|GP|intern|locum|sister|brother|daughter|son|wife|husband|mother|father|"
     r"spouse|partner|niece|nephew|friend|neighbou?r|guardian|aunt|uncle|cousin|grand|"
     r"(?:nnp|rn|rt|np|pa|md|rm|hca|emt|cpn|rmn|rgn|annp)\))",
+    "spoken date": r"nineteen|twenty|thousand",
     "nickname in quotes": r"[\"“]",
     "name before an address": r",[ \t]*\d{1,6}[ \t]+\p{Lu}",
 }
