@@ -1190,6 +1190,8 @@ TRIGGERS: dict[str, str] = {
     r"spouse|partner|niece|nephew|friend|neighbou?r|guardian|aunt|uncle|cousin|grand|"
     r"(?:nnp|rn|rt|np|pa|md|rm|hca|emt|cpn|rmn|rgn|annp)\))",
     "spoken date": r"nineteen|twenty|thousand",
+    "city before a province": r"(?-i:\b(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|NSW|VIC|QLD|SA|"
+    r"WA|TAS|ACT)[ \t]+(?:[A-Z]\d[A-Z]|\d{4}\b))",
     "nickname in quotes": r"[\"“]",
     "name before an address": r",[ \t]*\d{1,6}[ \t]+\p{Lu}",
 }
