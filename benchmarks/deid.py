@@ -17,7 +17,8 @@ written blind after the fourth tuning round, on 2026-12-04, once D had been used
 fifth tuning round, once E had been used too. Set G (``benchmarks/phi_heldout_g.py``, sixteen new
 families) was written blind on 2026-12-04, after the sixth tuning round. Set H
 (``benchmarks/phi_heldout_h.py``, sixteen new families) was written blind on 2026-12-04, after set
-G had been measured once and before the seventh tuning round; it is not yet measured.
+G had been measured once and before the seventh tuning round, and measured once after that round
+(see ``benchmarks/README.md``); G is now a tuning set.
 Scoring:
 
 * A gold span is **caught** when the union of the detected spans (of any type: a wrong label
@@ -524,8 +525,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         dest="heldout_set",
         choices=(*HELDOUT_SETS, "both"),
         default="both",
-        help="held-out set: a, b, c, d, e or f (each used for tuning since), g (blind, written "
-        "last), or both (every set), reported separately",
+        help="held-out set: a to g (each used for tuning since), h (written blind last), or both "
+        "(every set), reported separately",
     )
     parser.add_argument(
         "--out",

@@ -7,7 +7,8 @@ detector, its patterns, its training templates, its tests, the benchmark's resul
 READMEs that describe its misses. What was read: ``training/phi/types.py``; sets F and G
 (``benchmarks/phi_heldout_f.py``, ``benchmarks/phi_heldout_g.py``) and their contract tests, for
 their interfaces, helpers and labelling conventions; the module docstrings and family lists of
-sets A to E; and, in ``benchmarks/deid.py``, only what registers a set. It has not been measured.
+sets A to E; and, in ``benchmarks/deid.py``, only what registers a set. It was measured once,
+after round 7 (``benchmarks/README.md``).
 
 Its families are document kinds and layouts that no earlier set has: a hospice bereavement
 follow-up call record, an organ-donor referral call log, a sterile compounding worksheet, a
