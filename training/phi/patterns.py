@@ -100,7 +100,8 @@ _NAME = r"\p{Lu}[\p{Ll}'’-]*\p{L}"
 _UPPER_NAME = r"\p{Lu}[\p{L}'’-]*\p{L}"
 # Titles in several languages; a name after one is a person, whatever follows it.
 _TITLES = (
-    r"(?:Doctor|Dott\.ssa|Dr|DR(?=\.)|PROF(?=\.)|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
+    r"(?:Doctor|Dott\.ssa|Dr|DR(?=\.)|PROF(?=\.)|Mr|Mrs|Ms|Miss|Mx|Prof|Nurse|Sr|Sra|Srta|Herr|"
+    r"Frau|Mme|Mlle|Dott|Dra|Sig|Sig\.ra|"
     r"Pan|Pani|Shri|Smt|Bay|Bayan|Mevr|Dhr|Fr(?=\.)|Ofc(?=\.)|PC(?=[ \t]\p{Lu})|Sister|Matron|"
     r"Officer|Deputy|Sgt|Sergeant|"
     r"Constable|Detective|Chaplain|Rev|Reverend|Pastor|Rabbi|Imam|Judge|Attorney|Counsel)\.?"
@@ -179,7 +180,8 @@ _STREET_SUFFIXES = (
 # Date patterns; named groups m/d/y/mon are read back to shift the date in its own format.
 DATE_PATTERNS = (
     # Numeric m/d/y; a first field over 12 is read day-first (26/08/1938).
-    rf"{_WD_OR_DIGIT}{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{{4}}|\d{{2}})"
+    rf"{_WD_OR_DIGIT}{_WD}(?<![\d/])(?P<m>3[01]|[12]\d|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/"
+    r"(?P<y>\d{4}|\d{2})"
     r"(?![\d/])",
     r"(?<![\d-])(?P<m>3[01]|[12]\d|0?[1-9])-(?P<d>3[01]|[12]\d|0?[1-9])-(?P<y>\d{4})(?![\d-])",
     # ISO 8601, with the time of an ISO date-time kept inside the span ("2024-03-15T08:30Z").
