@@ -847,21 +847,14 @@ class _RecordPlan:
             spans = [
                 _Span(a, b, 1, "NAME", self.surrogate_name(text[a:b]))
                 for a, b in self._occurrences(text, lowered, value)
-                if not one_word  # a surname alone may be an eponym: "Goodpasture syndrome"
-                or _titled(text, a)
-                or not (
-                    _eponym_use(text, b) or any(_inside(text, a, b, c, d) for c, d in instruments)
-                )
+                # A surname alone may be an eponym: "Goodpasture syndrome".
+                if not (one_word and _used_as_eponym(text, a, b, instruments))
             ]
             for token in {t for t in _WORD.findall(value) if len(t) > 1}:
                 spans += [
                     _Span(a, b, 5, "NAME", self.surrogate_name(text[a:b]))
                     for a, b in self._occurrences(text, lowered, token)
-                    if _titled(text, a)
-                    or not (
-                        _eponym_use(text, b)
-                        or any(_inside(text, a, b, c, d) for c, d in instruments)
-                    )
+                    if not _used_as_eponym(text, a, b, instruments)
                 ]
             return spans
         if kind == "address":
@@ -904,6 +897,16 @@ def _named_instruments(text: str) -> tuple[tuple[int, int], ...]:
         for m in pattern.finditer(text)
     ]
     return tuple((a, b) for a, b in found if not _titled(text, a))
+
+
+def _used_as_eponym(
+    text: str, start: int, end: int, instruments: Sequence[tuple[int, int]]
+) -> bool:
+    """Whether an occurrence of a known name is an eponym here: untitled, and followed by a
+    disease word or inside a named instrument ("Parkinson disease", "Glasgow Coma Scale")."""
+    if _titled(text, start):
+        return False
+    return _eponym_use(text, end) or any(_inside(text, start, end, a, b) for a, b in instruments)
 
 
 # Types a capitalised word of an eponym or a named instrument can be mistaken for.
@@ -983,13 +986,18 @@ def _inside(text: str, start: int, end: int, a: int, b: int) -> bool:
 _TRAILING_COUNTRY = re.compile(r"(?:,?[ \t]*)(\w+)$")
 
 
-def _without_country(text: str, start: int, end: int, phi_type: str = "CITY") -> int:
+def _without_country(
+    text: str, start: int, end: int, phi_type: str = "CITY", from_tagger: bool = True
+) -> int:
     """The end of a place or name detection with a trailing country name cut off.
 
     "Luckenwalde, Germany" keeps "Luckenwalde"; a detection that is only a country ends at its
     start (dropped). Countries are not PHI. In a NAME the country must follow a comma:
-    "Kristen Jordan" is a surname.
+    "Kristen Jordan" is a surname; and a name rule's lone "Jordan" ("granddaughter Jordan") is a
+    person, where the tagger's may be the country.
     """
+    if phi_type == "NAME" and not from_tagger and text[start:end] in patterns.COUNTRIES:
+        return end
     while end > start:
         match = _TRAILING_COUNTRY.search(text, start, end)
         if match is None or match.group(1) not in patterns.COUNTRIES:
@@ -1149,10 +1157,7 @@ class Deidentifier:
             by_tagger = (result.recognition_metadata or {}).get("recognizer_name")
             from_tagger = by_tagger == TAGGER_RECOGNIZER
             if phi_type in _EPONYM_CONFUSABLE:
-                # A name rule's lone "Jordan" ("son (Jordan)") is a person; the tagger's may be
-                # the country.
-                if from_tagger or phi_type != "NAME" or text[start:end] not in patterns.COUNTRIES:
-                    end = _without_country(text, start, end, phi_type)
+                end = _without_country(text, start, end, phi_type, from_tagger)
                 start, end = _outside_instruments(text, start, end, instruments)
                 if end <= start:
                     continue

@@ -248,11 +248,7 @@ def _value_part(line: str, start: int, end: int, phi_type: str) -> tuple[int, in
 
 def _date_part(line: str, start: int, end: int) -> tuple[int, int]:
     """The date inside a date cell ("2025/10/17" of "2025/10/17 16:27"), else the whole cell."""
-    for pattern in DATE_REGEXES:
-        match = pattern.search(line, start, end)
-        if match:
-            return match.span()
-    return start, end
+    return _find_date(line, start, end) or (start, end)
 
 
 # HL7 v2 fields that hold PHI: segment -> {field number: (PHI type, component numbers)}, in the
@@ -772,6 +768,7 @@ def _phone_end(text: str, start: int) -> int:
 
 
 def _find_date(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first date a date pattern finds in ``text[start:end]``, or None."""
     for pattern in DATE_REGEXES:
         match = pattern.search(text, start, end)
         if match:
